@@ -30,7 +30,7 @@ export async function withLock<T>(lockPath: string, fn: () => Promise<T>, timeou
         continue;
       }
       if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for lock ${lockPath} (held by pid ${owner || '?'})`);
-      await new Promise((r) => setTimeout(r, Math.min(200, 10 * 2 ** Math.min(attempt, 5))));
+      await new Promise((r) => setTimeout(r, Math.min(50, 2 * 2 ** Math.min(attempt, 5))));
     }
   }
   try {
