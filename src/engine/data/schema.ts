@@ -2,13 +2,17 @@
  * The canonical conversation table. Every import format lands in this shape, every data stage
  * reads and writes it, and the trainer and evaluator consume it. Stored as Parquet.
  *
- *   conversation_id  VARCHAR      content hash of (messages, tools): see conversationId()
+ *   conversation_id  VARCHAR      content hash of (messages, tools): see conversationId() in
+ *                                 canonical.ts (32 hex digits; metadata is not part of it)
  *   messages         MESSAGE[]    in order; see MESSAGE_STRUCT
  *   tools            VARCHAR      the OpenAI `tools` array as JSON text, or NULL
  *   <metadata>       VARCHAR      one column per extra top-level key (intent, style, ...);
- *                                 strings as is, other JSON values as JSON text
+ *                                 strings as is, other JSON values as JSON text; keys that are
+ *                                 not SQL-friendly are renamed (formats/types.ts ColumnNamer).
+ *                                 A version saved from a SQL query keeps the query's types.
  *   source_file      VARCHAR      base name of the imported file
- *   source_line      INTEGER      1-based line of the record in that file
+ *   source_line      INTEGER      1-based line where the record starts in that file (JSON array:
+ *                                 where the element starts; CSV: the row; Parquet: row number)
  *   turns            INTEGER      number of non-system messages
  *   system_text      VARCHAR      system contents joined by '\n' ('' when none)
  *   user_text        VARCHAR      user contents joined by '\n'
