@@ -5,7 +5,12 @@ import { importCommand } from './import.ts';
 import { validateCommand } from './validate.ts';
 import { sqlCommand } from './sql.ts';
 import { statsCommand } from './stats.ts';
+import { checkCommand } from './check.ts';
 import { scoreCommand } from './score.ts';
+import { modelsCommand } from './models.ts';
+import { generateCommand } from './generate.ts';
+import { logitsCommand } from './logits.ts';
+import { tokenizeCommand } from './tokenize.ts';
 
 export const commands: CliCommand[] = [
   datasetsCommand,
@@ -13,5 +18,10 @@ export const commands: CliCommand[] = [
   validateCommand,
   sqlCommand,
   statsCommand,
-  scoreCommand
+  checkCommand,
+  scoreCommand,
+  modelsCommand,
+  generateCommand,
+  logitsCommand,
+  tokenizeCommand
 ];
