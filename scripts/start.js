@@ -3,37 +3,22 @@
 // sample datasets are imported into the workspace (a no-op when they already are), then serve
 // the workbench on http://127.0.0.1:5173 (HOST / PORT override; TUNEBENCH_WORKSPACE picks the
 // workspace, default: this folder).
-import { spawnSync, spawn } from 'node:child_process';
-import fs from 'node:fs';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { register } from 'tsx/esm/api';
+import { buildIfNeeded } from './build-if-needed.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const workspace = path.resolve(process.env.TUNEBENCH_WORKSPACE ?? root);
 const host = process.env.HOST ?? '127.0.0.1';
 const port = process.env.PORT ?? '5173';
 
-function newestMtime(p) {
-  let newest = 0;
-  const st = fs.statSync(p, { throwIfNoEntry: false });
-  if (!st) return 0;
-  if (!st.isDirectory()) return st.mtimeMs;
-  for (const e of fs.readdirSync(p)) newest = Math.max(newest, newestMtime(path.join(p, e)));
-  return newest;
-}
-
-function needsBuild() {
-  const built = fs.statSync(path.join(root, 'build', 'index.js'), { throwIfNoEntry: false });
-  if (!built) return true;
-  const sources = ['src', 'dsl', 'svelte.config.js', 'vite.config.ts', 'package.json'].map((p) => newestMtime(path.join(root, p)));
-  return Math.max(...sources) > built.mtimeMs;
-}
-
-if (needsBuild()) {
-  console.log('tunebench: building the web app (first start, or sources changed)…');
-  const r = spawnSync(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'], { cwd: root, stdio: 'inherit' });
-  if (r.status !== 0) process.exit(r.status ?? 1);
+try {
+  await buildIfNeeded({ root, log: (msg) => console.log(msg) });
+} catch (e) {
+  console.error(`tunebench: ${e.message}`);
+  process.exit(1);
 }
 
 // Import the sample datasets (re-importing identical bytes is a no-op).
