@@ -5,6 +5,14 @@ import { register } from 'tsx/esm/api';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
+// `tunebench sql ... | head` closes the pipe early: stop quietly instead of crashing on EPIPE.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 register({ tsconfig: path.join(here, '..', 'tsconfig.cli.json') });
 const { main } = await import('../src/cli/main.ts');
