@@ -6,6 +6,11 @@ import { validateCommand } from './validate.ts';
 import { sqlCommand } from './sql.ts';
 import { statsCommand } from './stats.ts';
 import { checkCommand } from './check.ts';
+import { planCommand } from './plan.ts';
+import { runCommand } from './run.ts';
+import { rerunCommand } from './rerun.ts';
+import { runsCommand } from './runs.ts';
+import { showCommand } from './show.ts';
 import { scoreCommand } from './score.ts';
 import { modelsCommand } from './models.ts';
 import { generateCommand } from './generate.ts';
@@ -19,6 +24,11 @@ export const commands: CliCommand[] = [
   sqlCommand,
   statsCommand,
   checkCommand,
+  planCommand,
+  runCommand,
+  rerunCommand,
+  runsCommand,
+  showCommand,
   scoreCommand,
   modelsCommand,
   generateCommand,

@@ -36,7 +36,8 @@ export const sqlCommand: CliCommand = {
         return 0;
       }
       const maxRows = intFlag(values['max-rows'], 'max-rows', 100)!;
-      const sandbox = await Sandbox.open(ws);
+      const { runViews } = await import('../../engine/runs/views.ts');
+      const sandbox = await Sandbox.open(ws, { extraViews: await runViews(ws) });
       try {
         const r = await sandbox.query(positionals[0], { maxRows });
         if (values.json) ctx.io.out(JSON.stringify(r.rows.map((row) => Object.fromEntries(r.columns.map((c, i) => [c, row[i]]))), null, 2));
