@@ -6,6 +6,7 @@ import { validateCommand } from './validate.ts';
 import { sqlCommand } from './sql.ts';
 import { statsCommand } from './stats.ts';
 import { checkCommand } from './check.ts';
+import { newCommand } from './new.ts';
 import { planCommand } from './plan.ts';
 import { runCommand } from './run.ts';
 import { rerunCommand } from './rerun.ts';
@@ -16,6 +17,9 @@ import { modelsCommand } from './models.ts';
 import { generateCommand } from './generate.ts';
 import { logitsCommand } from './logits.ts';
 import { tokenizeCommand } from './tokenize.ts';
+import { exportCommand } from './export.ts';
+import { feedbackCommand } from './feedback.ts';
+import { compareCommand } from './compare.ts';
 
 export const commands: CliCommand[] = [
   datasetsCommand,
@@ -24,14 +28,18 @@ export const commands: CliCommand[] = [
   sqlCommand,
   statsCommand,
   checkCommand,
+  newCommand,
   planCommand,
   runCommand,
   rerunCommand,
   runsCommand,
   showCommand,
+  compareCommand,
   scoreCommand,
   modelsCommand,
   generateCommand,
   logitsCommand,
-  tokenizeCommand
+  tokenizeCommand,
+  exportCommand,
+  feedbackCommand
 ];

@@ -19,7 +19,11 @@ export interface CustomResult<T extends tf.Tensor> {
 export function customOp<T extends tf.Tensor>(f: (inputs: tf.Tensor[], save: Saver) => CustomResult<T>): (...inputs: tf.Tensor[]) => T {
   const g = tf.customGrad(((...args: unknown[]) => {
     const save = args.pop() as Saver;
-    return f(args as tf.Tensor[], save);
+    const r = f(args as tf.Tensor[], save);
+    // tfjs calls a custom gradient outside any tidy scope of its own (tape.ts: node.gradient(dys)),
+    // so everything the backward makes would live until the whole backward pass ends (measured:
+    // +2 GB on a stories15M step at batch 8). Keep only the returned gradients.
+    return { value: r.value, gradFunc: (dy: T, saved: tf.Tensor[]) => tf.tidy(() => r.gradFunc(dy, saved)) };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return (...inputs: tf.Tensor[]) => {
     // Outside tf.grads / variableGrads the wrapper only adds bookkeeping (a scope per call, ~2× the

@@ -33,6 +33,9 @@ export interface HeadLossOptions {
   gradMode?: 'eager' | 'recompute';
   /** Filled during the forward pass. */
   stats?: LossStats;
+  /** When the head is trainable, compute its gradient only for these columns (token ids) and
+   *  leave the rest zero: the trainer's trainable token rows need a few columns, not all V. */
+  headGradColumns?: number[];
 }
 
 /** Targets and weights for the plain language-modelling loss of one sequence batch [B, T]. */
@@ -53,6 +56,37 @@ export function nextTokenTargets(ids: ArrayLike<number>[], mask?: ArrayLike<numb
   }
   if (count > 0) for (let k = 0; k < weights.length; k++) weights[k] /= count;
   return { targets, weights };
+}
+
+/**
+ * dh = dlogits · Wᵀ has K = V (32,000): XNNPACK does not block the K dimension, so each tile of
+ * rows streams the whole packed Wᵀ from memory (measured 16 GF/s vs 31 for the forward). Splitting
+ * K into blocks of 4,096 keeps each block's panel in cache: ~2× on this product (33 GF/s).
+ */
+const K_BLOCK = 4096;
+
+/** Wᵀ as row blocks of K_BLOCK (made once per step, reused by every chunk). */
+function kBlocks(w: tf.Tensor2D): tf.Tensor2D[] {
+  return tf.tidy(() => {
+    const wT = tf.transpose(w) as tf.Tensor2D; // [V, D]
+    const [v, d] = wT.shape;
+    const out: tf.Tensor2D[] = [];
+    for (let k = 0; k < v; k += K_BLOCK) out.push(tf.slice(wT, [k, 0], [Math.min(K_BLOCK, v - k), d]));
+    return out;
+  });
+}
+
+/** a [m, K] · (row blocks of a [K, n] matrix), summed over the blocks. */
+function blockedMatMul(a: tf.Tensor2D, blocks: tf.Tensor2D[]): tf.Tensor2D {
+  if (blocks.length === 1) return tf.matMul(a, blocks[0]);
+  const m = a.shape[0];
+  let k = 0;
+  const parts = blocks.map((b) => {
+    const p = tf.matMul(tf.slice(a, [0, k], [m, b.shape[0]]), b);
+    k += b.shape[0];
+    return p;
+  });
+  return tf.addN(parts) as tf.Tensor2D;
 }
 
 /** The head as one [D, V] weight when it is a plain matrix (tied embedding or bias-free dense). */
@@ -104,37 +138,89 @@ export function headCrossEntropy(model: CausalLM, hidden: tf.Tensor2D, targets: 
       for (let i = 0; i < m; i++) if (am[i] === c.tgt[i]) stats.correct++;
     }
     if (!withGrad) return { loss, hc };
+    // Without a full head gradient the one-hot part is applied to dh directly (chunkStep), which
+    // saves two passes over m·V values; with one, it stays in dlogits.
+    if (!trainHead || cols) return { loss, hc, dlogits: tf.mul(p, tf.reshape(wt, [m, 1])) as tf.Tensor2D, oneHotPending: true };
     const dlogits = tf.mul(tf.sub(p, tf.oneHot(tf.tensor1d(c.tgt, 'int32'), v)), tf.reshape(wt, [m, 1])) as tf.Tensor2D;
-    return { loss, hc, dlogits };
+    return { loss, hc, dlogits, oneHotPending: false };
   };
 
-  /** Gradients for hidden (scattered back to all N rows) and the head, summed over chunks. */
-  const backward = (h: tf.Tensor, ww: tf.Tensor, given?: { dlogits: tf.Tensor2D; hc: tf.Tensor2D }[]) => {
-    const wT = tf.transpose(ww) as tf.Tensor2D; // [V, D]
-    const dhParts: tf.Tensor[] = [];
-    let dW: tf.Tensor | null = trainHead ? tf.zeros([d, v]) : null;
-    chunks.forEach((c, i) => {
-      const g = given?.[i] ?? (chunkForward(h, ww, c, true) as { dlogits: tf.Tensor2D; hc: tf.Tensor2D });
-      dhParts.push(tf.matMul(g.dlogits, wT));
-      if (dW) dW = tf.add(dW, tf.matMul(tf.transpose(g.hc), g.dlogits));
+  /**
+   * One chunk's loss and, with gradients, its part of dh and its term of dW, in its own tidy
+   * scope: a chunk's logits, softmax and dlogits (m·V floats each) are freed before the next
+   * chunk, so the head never holds more than one chunk (full fine-tuning at batch 8 of a
+   * 32,000-token model otherwise outgrows the 4 GB WASM heap).
+   */
+  const cols = trainHead && opts.headGradColumns ? Int32Array.from(opts.headGradColumns) : null;
+  const chunkStep = (h: tf.Tensor, ww: tf.Tensor, wT: tf.Tensor2D[] | null, c: (typeof chunks)[number], count: boolean) =>
+    tf.tidy(() => {
+      const f = chunkForward(h, ww, c, wT !== null, count);
+      if (!wT) return { loss: f.loss };
+      const { hc, dlogits, oneHotPending } = f as { hc: tf.Tensor2D; dlogits: tf.Tensor2D; oneHotPending: boolean };
+      const m = c.idx.length;
+      const wcol = tf.reshape(tf.tensor1d(c.wt), [m, 1]);
+      let dh = blockedMatMul(dlogits, wT);
+      // (p·w − onehot·w)·Wᵀ = (p·w)·Wᵀ − w ⊙ (columns of W at the targets)ᵀ
+      if (oneHotPending) dh = tf.sub(dh, tf.mul(tf.transpose(tf.gather(ww, tf.tensor1d(c.tgt, 'int32'), 1)), wcol)) as tf.Tensor2D;
+      if (!trainHead) return { loss: f.loss, dh };
+      if (!cols) return { loss: f.loss, dh, dW: tf.matMul(tf.transpose(hc), dlogits) };
+      // Only some columns wanted (trainable token rows): hcᵀ · (p·w − onehot·w)[:, cols].
+      const k = cols.length;
+      const o = new Float32Array(m * k);
+      const at = new Map(Array.from(cols, (col, j) => [col, j]));
+      c.tgt.forEach((t, i) => {
+        const j = at.get(t);
+        if (j !== undefined) o[i * k + j] = c.wt[i];
+      });
+      const sub = tf.sub(tf.gather(dlogits, tf.tensor1d(cols, 'int32'), 1), tf.tensor2d(o, [m, k]));
+      return { loss: f.loss, dh, dW: tf.matMul(tf.transpose(hc), sub as tf.Tensor2D) };
     });
+
+  /** Runs every chunk; with gradients, dh scattered back to all N rows and dW summed. */
+  const run = (h: tf.Tensor, ww: tf.Tensor, withGrad: boolean, count: boolean) => {
+    const wT = withGrad ? kBlocks(ww as tf.Tensor2D) : null; // Wᵀ [V, D] in row blocks
+    const losses: tf.Tensor[] = [];
+    const dhParts: tf.Tensor[] = [];
+    let dW: tf.Tensor | null = null;
+    for (const c of chunks) {
+      const r = chunkStep(h, ww, wT, c, count);
+      losses.push(r.loss);
+      if (r.dh) dhParts.push(r.dh);
+      if (r.dW) {
+        const next: tf.Tensor = dW ? tf.add(dW, r.dW) : r.dW;
+        if (dW) tf.dispose([dW, r.dW]);
+        dW = next;
+      }
+    }
+    if (wT) tf.dispose(wT);
+    const loss = losses.length ? (tf.addN(losses) as tf.Scalar) : tf.scalar(0);
+    tf.dispose(losses);
+    if (!withGrad) return { loss };
     const dh = rows.length ? tf.scatterND(tf.tensor2d(rows, [rows.length, 1], 'int32'), tf.concat(dhParts, 0), [n, d]) : tf.zeros([n, d]);
-    return { dh, dW: dW ?? tf.zerosLike(ww) };
+    tf.dispose(dhParts);
+    let dWFull: tf.Tensor;
+    if (!dW) dWFull = tf.zerosLike(ww);
+    else if (cols) {
+      // [D, k] → [D, V]: element (r, j) of dW goes to (r, cols[j]), in dW's row-major order.
+      const k = cols.length;
+      const idx = new Int32Array(d * k * 2);
+      for (let r = 0; r < d; r++) for (let j = 0; j < k; j++) idx.set([r, cols[j]], (r * k + j) * 2);
+      dWFull = tf.scatterND(tf.tensor2d(idx, [d * k, 2], 'int32'), tf.reshape(dW, [d * k]), [d, v]);
+      (dW as tf.Tensor).dispose();
+    } else dWFull = dW;
+    return { loss, dh, dW: dWFull };
   };
 
   const eager = opts.gradMode === 'eager';
   const op = customOp<tf.Scalar>(([h, ww], save) => {
-    const outs = chunks.map((c) => chunkForward(h, ww, c, eager, true));
-    const loss = outs.length ? (tf.addN(outs.map((o) => o.loss)) as tf.Scalar) : tf.scalar(0);
-    if (stats) stats.loss = loss.dataSync()[0];
-    if (eager) {
-      const { dh, dW } = backward(h, ww, outs as { dlogits: tf.Tensor2D; hc: tf.Tensor2D }[]);
-      save([dh, dW]);
-    } else save([h, ww]);
+    const r = run(h, ww, eager, true);
+    if (stats) stats.loss = r.loss.dataSync()[0];
+    if (eager) save([r.dh!, r.dW!]);
+    else save([h, ww]);
     return {
-      value: loss,
+      value: r.loss,
       gradFunc: (dy, saved) => {
-        const { dh, dW } = eager ? { dh: saved[0], dW: saved[1] } : backward(saved[0], saved[1]);
+        const { dh, dW } = eager ? { dh: saved[0], dW: saved[1] } : (run(saved[0], saved[1], true, false) as { dh: tf.Tensor; dW: tf.Tensor });
         return [tf.mul(dh, dy), tf.mul(dW, dy)];
       }
     };

@@ -88,11 +88,27 @@ export function folderWeights(dir: string): WeightSource {
     if (!st.entries.has(n)) throw new SafetensorsError(f, `listed in ${path.basename(index ?? f)} but not in the shard`, n);
     return st;
   };
+  // INT8 exports (train/export.ts): NAME is I8 with a float scale per row in NAME_scale.
+  const isScale = (n: string) => n.endsWith('_scale') && owner.has(n.slice(0, -6)) && fileOf(n.slice(0, -6)).entries.get(n.slice(0, -6))!.dtype === 'I8';
   return {
-    names: () => [...owner.keys()],
+    names: () => [...owner.keys()].filter((n) => !isScale(n)),
     has: (n) => owner.has(n),
     shape: (n) => fileOf(n).entries.get(n)!.shape,
-    read: (n) => tensorToF32(fileOf(n), n),
+    read: (n) => (fileOf(n).entries.get(n)!.dtype === 'I8' ? readInt8(fileOf(n), n, owner.has(`${n}_scale`) ? fileOf(`${n}_scale`) : null) : tensorToF32(fileOf(n), n)),
     where: (n) => (n && owner.get(n)) || index || files[0]
   };
+}
+
+/** Dequantises an I8 tensor [rows, …] with its per-row F32 scales (NAME_scale, [rows]). */
+function readInt8(st: SafetensorsFile, name: string, scaleFile: SafetensorsFile | null): Float32Array {
+  const e = st.entries.get(name)!;
+  if (!scaleFile) throw new SafetensorsError(st.path, `is INT8 but has no '${name}_scale' tensor`, name);
+  const scale = tensorToF32(scaleFile, `${name}_scale`);
+  const rows = e.shape[0] ?? 1;
+  if (scale.length !== rows) throw new SafetensorsError(st.path, `has ${rows} rows but '${name}_scale' has ${scale.length} values`, name);
+  const q = new Int8Array(st.bytes.buffer, st.bytes.byteOffset + st.dataStart + e.begin, e.end - e.begin);
+  const cols = q.length / Math.max(1, rows);
+  const out = new Float32Array(q.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[r * cols + c] = q[r * cols + c] * scale[r];
+  return out;
 }

@@ -5,6 +5,8 @@
  * that stage with R101 and a message naming the missing part; nothing is faked.
  */
 import { registerDataStageExecutors } from '../data/stages/index.ts';
+import { registerTrainExecutor } from '../train/stage.ts';
+import { registerEvalExecutor } from '../eval/stage/executor.ts';
 
 let registered = false;
 
@@ -12,4 +14,6 @@ export function registerBuiltinExecutors(): void {
   if (registered) return;
   registered = true;
   registerDataStageExecutors();
+  registerTrainExecutor();
+  registerEvalExecutor();
 }

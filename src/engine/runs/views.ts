@@ -7,6 +7,8 @@
  *   events   every line of every events.jsonl (data as JSON); a partial last line is skipped
  *   metrics  every line of every metrics.jsonl (the trainer's, OpenAI metric names) with run_id;
  *            an empty view while no run has metrics
+ *   eval_metrics, eval_predictions   the eval stages' eval.json and predictions.parquet (see
+ *            src/engine/eval/stage/views.ts)
  *
  * The sandbox may read exactly these files; the views are built when the sandbox opens.
  */
@@ -16,6 +18,7 @@ import path from 'node:path';
 import type { ExtraView } from '../data/sandbox.ts';
 import type { Workspace } from '../workspace.ts';
 import { isRunId } from './layout.ts';
+import { evalViews } from '../eval/stage/views.ts';
 
 async function runFiles(ws: Workspace, name: string): Promise<string[]> {
   const ids = (await fsp.readdir(ws.runsDir).catch(() => [] as string[])).filter(isRunId).sort();
@@ -80,6 +83,8 @@ export async function runViews(ws: Workspace): Promise<ExtraView[]> {
       // a line still being written reads as all NULLs: leave it out
       query: (r) => `SELECT ${RUN_ID_FROM_FILE} AS run_id, * EXCLUDE (filename) FROM ${r} WHERE concat_ws('', *COLUMNS(* EXCLUDE (filename))) <> ''`,
       emptyColumns: [v('run_id', 'VARCHAR'), v('step', 'BIGINT'), v('train_loss', 'DOUBLE'), v('train_mean_token_accuracy', 'DOUBLE'), v('valid_loss', 'DOUBLE'), v('valid_mean_token_accuracy', 'DOUBLE'), v('full_valid_loss', 'DOUBLE')]
-    }
+    },
+    // eval_metrics, eval_predictions: the evaluator's files (eval/stage/views.ts)
+    ...(await evalViews(ws))
   ];
 }
