@@ -1,0 +1,58 @@
+/**
+ * Retention of fine-tuned models, as the cloud console does it: a fine-tuned job's model that is
+ * neither exported nor pinned expires a while after it was made (TUNEBENCH_MODEL_RETENTION:
+ * "15d" by default; "36h", "90m", a number of days, or "never"). Expired models are deleted by
+ * sweepExpired(), which the server runs at start and hourly; deleting never touches exports.
+ * Base models and checkpoints do not expire on their own (a checkpoint goes with its model).
+ */
+import type { Workspace } from '../../workspace.ts';
+import type { ModelInfo } from './catalog.ts';
+import type { ModelsState } from './state.ts';
+
+export const DEFAULT_RETENTION_MS = 15 * 24 * 3600_000;
+
+/** The retention period in ms, or null for "never". */
+export function retentionMs(env: NodeJS.ProcessEnv = process.env): number | null {
+  const raw = env.TUNEBENCH_MODEL_RETENTION?.trim();
+  if (!raw) return DEFAULT_RETENTION_MS;
+  if (/^(never|off|none)$/i.test(raw)) return null;
+  const m = /^(\d+(?:\.\d+)?)\s*(d|h|m|s)?$/i.exec(raw);
+  if (!m) throw new Error(`TUNEBENCH_MODEL_RETENTION must be a duration such as 15d, 36h, 90m or never (got '${raw}')`);
+  const unit = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 }[(m[2] ?? 'd').toLowerCase() as 'd' | 'h' | 'm' | 's'];
+  return Number(m[1]) * unit;
+}
+
+export interface Retention {
+  pinned: boolean;
+  exported: boolean;
+  /** ISO time it expires, or null when it does not. */
+  expires_at: string | null;
+}
+
+export function retentionOf(m: ModelInfo, state: ModelsState, env: NodeJS.ProcessEnv = process.env): Retention {
+  const pinned = Boolean(state.pinned[m.id]);
+  const exported = (state.exports[m.id]?.length ?? 0) > 0;
+  const ttl = retentionMs(env);
+  const made = m.finished_at ? Date.parse(m.finished_at) : m.created * 1000;
+  // Models of API jobs expire, as the cloud's do. A workbench run's train stage is part of that
+  // run's history and of the stage cache (reruns reuse it): it stays until deleted.
+  const expires = m.kind === 'fine-tuned' && m.job !== null && !pinned && !exported && ttl !== null ? new Date(made + ttl).toISOString() : null;
+  return { pinned, exported, expires_at: expires };
+}
+
+/** Deletes every expired fine-tuned model; returns their ids. */
+export async function sweepExpired(ws: Workspace, env: NodeJS.ProcessEnv = process.env, now = Date.now()): Promise<string[]> {
+  const { listModelInfos } = await import('./catalog.ts');
+  const { readModelsState } = await import('./state.ts');
+  const { deleteModel } = await import('./delete.ts');
+  const state = await readModelsState(ws);
+  const gone: string[] = [];
+  for (const m of await listModelInfos(ws, env)) {
+    const r = retentionOf(m, state, env);
+    if (r.expires_at && Date.parse(r.expires_at) <= now) {
+      await deleteModel(ws, m.id, env);
+      gone.push(m.id);
+    }
+  }
+  return gone;
+}
