@@ -27,10 +27,14 @@ const { ensureSamples } = await import('../src/engine/data/samples.ts');
 const imported = await ensureSamples(workspace, path.join(root, 'datasets'), (msg) => console.log(`tunebench: ${msg}`));
 if (imported.failed.length) console.log(`tunebench: ${imported.failed.length} sample file(s) did not import: ${imported.failed.join(', ')}`);
 
+// adapter-node refuses request bodies over BODY_SIZE_LIMIT (512 KB by default) before any route
+// runs. Dataset uploads stream to disk under their own limit (TUNEBENCH_UPLOAD_LIMIT, 512 MB by
+// default) and say so clearly; the adapter's limit must sit above it.
+const bodyLimit = process.env.BODY_SIZE_LIMIT ?? '1G';
 const child = spawn(process.execPath, [path.join(root, 'build', 'index.js')], {
   cwd: root,
   stdio: ['inherit', 'pipe', 'inherit'],
-  env: { ...process.env, HOST: host, PORT: port, TUNEBENCH_WORKSPACE: workspace, ORIGIN: process.env.ORIGIN ?? `http://${host}:${port}` }
+  env: { ...process.env, HOST: host, PORT: port, TUNEBENCH_WORKSPACE: workspace, ORIGIN: process.env.ORIGIN ?? `http://${host}:${port}`, BODY_SIZE_LIMIT: bodyLimit }
 });
 child.stdout.on('data', (d) => {
   const text = String(d);

@@ -39,8 +39,9 @@ export async function cancelRun(ws: Workspace, runId: string, reason = 'cancelle
     status.cancel_reason = reason;
     status.finished_at = now;
     for (const s of status.stages) if (s.state === 'pending' || s.state === 'running') s.state = s.state === 'running' ? 'cancelled' : 'skipped';
-    await writeStatus(ws, status);
+    // run_finished before the final status, as the executor does (followers stop on a final status).
     eventLog(p.events, runId).emit({ level: 'warn', type: 'run_finished', message: `run cancelled (${reason}); its process was not running`, data: { status: 'cancelled' } });
+    await writeStatus(ws, status);
     return { outcome: 'cancelled', status: 'cancelled', message: `run ${runId} was not running; marked cancelled` };
   }
   return { outcome: 'requested', status: status.status, message: `asked run ${runId} (pid ${status.pid}) to stop` };

@@ -113,14 +113,16 @@ export async function executeRun(ws: Workspace, runId: string, run: { plan: Plan
   status.finished_at = nowIso();
   status.elapsed_ms = Date.now() - started;
   if (status.status === 'cancelled') status.error = { message: `cancelled: ${status.cancel_reason ?? 'by request'}`, stage: status.stages.find((s) => s.state === 'cancelled')?.id ?? null, rendered: null };
-  await save();
   const hits = status.stages.filter((s) => s.cache?.hit).length;
+  // The last event goes out before the final status: a follower that stops once the status is
+  // final and the file is read to its end then never misses run_finished.
   sink.emit({
     level: status.status === 'succeeded' ? 'info' : status.status === 'cancelled' ? 'warn' : 'error',
     type: 'run_finished',
     message: `run ${status.status} in ${status.elapsed_ms} ms (${hits} of ${status.stages.length} stages from the cache)`,
     data: { status: status.status, elapsed_ms: status.elapsed_ms, cache_hits: hits }
   });
+  await save();
   return status;
 
   async function runStage(stage: PlanStage, st: StageStatus): Promise<'ok' | 'failed' | 'cancelled'> {

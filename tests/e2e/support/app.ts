@@ -63,7 +63,8 @@ export async function startApp(opts: { workspace?: string; env?: Record<string, 
   let output = '';
   const child: ChildProcess = spawn(process.execPath, [path.join(snapshot, 'index.js')], {
     cwd: repoRoot,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ORIGIN: url, TUNEBENCH_WORKSPACE: workspace, ...opts.env },
+    // BODY_SIZE_LIMIT as `npm start` sets it (scripts/start.js): uploads have their own limit.
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ORIGIN: url, TUNEBENCH_WORKSPACE: workspace, BODY_SIZE_LIMIT: '1G', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe']
   });
   child.stdout!.on('data', (d) => (output += d));
@@ -91,7 +92,9 @@ export async function startApp(opts: { workspace?: string; env?: Record<string, 
       throw new Error(`the app exited with code ${child.exitCode} before it was ready:\n${output}`);
     }
     try {
-      const r = await fetch(`${url}/api/health`);
+      // A server started with TUNEBENCH_API_KEY answers only requests that carry it.
+      const key = opts.env?.TUNEBENCH_API_KEY;
+      const r = await fetch(`${url}/api/health`, key ? { headers: { authorization: `Bearer ${key}` } } : {});
       if (r.ok) break;
     } catch {
       // not listening yet

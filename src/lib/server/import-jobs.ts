@@ -1,0 +1,168 @@
+/**
+ * Upload jobs: an uploaded file imported (importDataset) or validated (validateFile) in the
+ * background, with progress appended to the upload folder's events.jsonl, which the page
+ * follows over SSE (tailJsonl) and can pick up again after a reload. The outcome goes to
+ * job.json. A job that this server process is not running but that its record calls running was
+ * cut off by a restart: it is reported as interrupted (importDataset leaves nothing behind).
+ *
+ *   .tunebench/uploads/<id>/<file>         the upload
+ *   .tunebench/uploads/<id>/job.json       UploadJob
+ *   .tunebench/uploads/<id>/events.jsonl   { type: progress | done | failed, ... } per line
+ */
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { importDataset, validateFile, type ImportResult, type Report } from '../../engine/data/import.ts';
+import { datasetNameFromFile, validateDatasetName } from '../../engine/data/catalog.ts';
+import type { Workspace } from '../../engine/workspace.ts';
+import { writeJsonAtomic } from '../../engine/util/atomic-write.ts';
+import { ApiFailure } from './api-error.ts';
+import { tailJsonl } from './tail-jsonl.ts';
+import { uploadDir, type ReceivedUpload } from './uploads.ts';
+import { UPLOAD_FORMATS, type UploadFormat, type UploadJob, type UploadOutcome, type UploadSettings } from '$lib/uploads';
+
+/** Jobs this process runs now (by id). */
+const running = new Map<string, Promise<void>>();
+
+const PROGRESS_EVERY_MS = 150;
+
+export function jobPaths(ws: Workspace, id: string) {
+  const dir = uploadDir(ws, id);
+  return { dir, job: path.join(dir, 'job.json'), events: path.join(dir, 'events.jsonl') };
+}
+
+/** Reads and checks the settings from the upload's query string. */
+export function uploadSettings(params: URLSearchParams, fileName: string): UploadSettings {
+  const mode = params.get('mode') ?? 'import';
+  if (mode !== 'import' && mode !== 'validate') throw new ApiFailure(400, 'bad_mode', `mode must be import or validate, got '${mode}'`);
+  const name = (params.get('name') ?? '').trim() || datasetNameFromFile(fileName);
+  const bad = mode === 'import' ? validateDatasetName(name) : null;
+  if (bad) throw new ApiFailure(400, 'bad_dataset_name', bad, { field: 'name' });
+  const format = params.get('format') || null;
+  if (format !== null && !(UPLOAD_FORMATS as readonly string[]).includes(format)) {
+    throw new ApiFailure(400, 'bad_format', `format must be one of ${UPLOAD_FORMATS.join(', ')} (or empty to detect it), got '${format}'`, { field: 'format' });
+  }
+  const skip = params.get('skipInvalid');
+  return { mode, name, format: format as UploadFormat | null, skipInvalid: skip === '1' || skip === 'true' };
+}
+
+export async function readJob(ws: Workspace, id: string): Promise<UploadJob> {
+  const p = jobPaths(ws, id);
+  let job: UploadJob;
+  try {
+    job = JSON.parse(await fsp.readFile(p.job, 'utf8')) as UploadJob;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new ApiFailure(404, 'upload_not_found', `no upload '${id}' (uploads that were not imported are removed after a day)`);
+    throw e;
+  }
+  if (job.state === 'running' && !running.has(id)) {
+    job = { ...job, state: 'interrupted', error: 'the server stopped while this file was being processed; nothing was imported. Upload it again.', finished_at: job.finished_at ?? new Date().toISOString() };
+    await writeJsonAtomic(p.job, job);
+    await append(p.events, { type: 'failed', message: job.error });
+  }
+  return job;
+}
+
+async function append(file: string, value: unknown): Promise<void> {
+  await fsp.appendFile(file, JSON.stringify(value) + '\n');
+}
+
+function outcomeOf(settings: UploadSettings, r: ImportResult | Report, elapsedMs: number): UploadOutcome {
+  const base = {
+    mode: settings.mode,
+    file: r.file,
+    format: `${r.detection.format}${r.detection.container === 'csv' || r.detection.container === 'parquet' ? '' : ` (${r.detection.container})`}`,
+    lines: r.lines,
+    records: r.records,
+    valid: r.valid,
+    errors: r.errors,
+    warnings: r.warnings,
+    duplicates: r.duplicates,
+    counts: r.counts,
+    findings: r.findings,
+    skippedLines: r.skippedLines
+  };
+  if ('status' in r) {
+    return { ...base, ok: r.ok, status: r.status, message: r.message, name: r.name, version: r.version?.version ?? null, rows: r.rows, elapsedMs: r.elapsedMs };
+  }
+  const ok = r.errors === 0;
+  const message = ok
+    ? `${r.file} is valid: ${r.valid} records${r.warnings ? `, ${r.warnings} warning${r.warnings === 1 ? '' : 's'}` : ''}`
+    : `${r.file} has ${r.errors} error${r.errors === 1 ? '' : 's'} in ${r.records - r.valid} of ${r.records} records`;
+  return { ...base, ok, status: ok ? 'valid' : 'invalid', message, name: null, version: null, rows: r.valid, elapsedMs };
+}
+
+/** Creates the job record and starts the work; returns at once. */
+export async function startUploadJob(ws: Workspace, upload: ReceivedUpload, displayName: string, settings: UploadSettings): Promise<UploadJob> {
+  const p = jobPaths(ws, upload.id);
+  const job: UploadJob = {
+    id: upload.id,
+    file: displayName,
+    bytes: upload.bytes,
+    settings,
+    state: 'running',
+    created_at: new Date().toISOString(),
+    finished_at: null,
+    error: null,
+    outcome: null
+  };
+  await writeJsonAtomic(p.job, job);
+  await fsp.writeFile(p.events, '');
+  const work = runJob(ws, upload, job).finally(() => running.delete(upload.id));
+  running.set(upload.id, work);
+  return job;
+}
+
+async function runJob(ws: Workspace, upload: ReceivedUpload, job: UploadJob): Promise<void> {
+  const p = jobPaths(ws, upload.id);
+  const { settings } = job;
+  let last = 0;
+  // Progress lines are appended in order: each waits for the one before.
+  let chain = Promise.resolve();
+  const onProgress = (pr: { bytes: number; totalBytes: number; rows: number }) => {
+    const now = Date.now();
+    if (now - last < PROGRESS_EVERY_MS && pr.bytes < pr.totalBytes) return;
+    last = now;
+    chain = chain.then(() => append(p.events, { type: 'progress', bytes: pr.bytes, totalBytes: pr.totalBytes, rows: pr.rows })).catch(() => {});
+  };
+  const started = Date.now();
+  const opts = { format: settings.format ?? undefined, onProgress };
+  try {
+    const r =
+      settings.mode === 'import'
+        ? await importDataset(ws, upload.file, { ...opts, name: settings.name, skipInvalid: settings.skipInvalid })
+        : await validateFile(upload.file, { ...opts, tmpDir: ws.tmpDir, displayName: job.file });
+    const outcome = outcomeOf(settings, r, Date.now() - started);
+    await chain;
+    await writeJsonAtomic(p.job, { ...job, state: 'done', finished_at: new Date().toISOString(), outcome } satisfies UploadJob);
+    await append(p.events, { type: 'done', ...outcome });
+  } catch (e) {
+    const message = (e as Error)?.message ?? String(e);
+    console.error(`tunebench: upload ${upload.id} (${job.file}) failed:`, e);
+    await chain;
+    await writeJsonAtomic(p.job, { ...job, state: 'error', finished_at: new Date().toISOString(), error: message } satisfies UploadJob);
+    await append(p.events, { type: 'failed', message });
+  }
+}
+
+/** Waits for a job of this process to finish (tests, and shutting down cleanly). */
+export async function settled(id: string): Promise<void> {
+  await running.get(id);
+}
+
+type JobLine = { type: 'progress' | 'done' | 'failed' } & Record<string, unknown>;
+
+/**
+ * The job's events from byte offset `from`, until its done/failed line; then one `end`. Each
+ * event's id is the offset after it, so a reconnecting client resumes where it was.
+ */
+export async function* jobEvents(ws: Workspace, id: string, from: number, signal: AbortSignal): AsyncGenerator<{ event: string; data: unknown; id?: number }> {
+  const job = await readJob(ws, id); // 404s, and turns a job cut off by a restart into a failed one
+  const follow = job.state === 'running';
+  for await (const r of tailJsonl<JobLine>(jobPaths(ws, id).events, from, signal, { follow })) {
+    if (!r.ok) continue;
+    const { type, ...data } = r.value;
+    yield { event: type, data, id: r.next };
+    if (type === 'done' || type === 'failed') break;
+  }
+  if (!signal.aborted) yield { event: 'end', data: { state: (await readJob(ws, id)).state } };
+}
