@@ -1,6 +1,6 @@
 /**
  * The shape of one `tunebench` sub-command. Each command lives in its own file under
- * src/cli/commands/ and is listed once in src/cli/commands/index.ts.
+ * src/cli/commands/ and is listed once, with its one-line summary, in src/cli/commands/index.ts.
  */
 import type { Workspace } from '../engine/workspace.ts';
 
@@ -24,8 +24,6 @@ export interface CliContext {
 
 export interface CliCommand {
   name: string;
-  /** One line for `tunebench help`. */
-  summary: string;
   /** Full usage text for `tunebench help NAME` and for argument errors. */
   usage: string;
   /** Returns the process exit code. */

@@ -54,7 +54,7 @@ export async function main(argv: string[], io: CliIO = defaultIO(), env: NodeJS.
     }
     if (name === 'help') {
       const target = args[0] && commands.find((c) => c.name === args[0]);
-      io.out(target ? target.usage : helpText());
+      io.out(target ? (await target.load()).usage : helpText());
       return 0;
     }
     if (name === '--version' || name === 'version') {
@@ -62,11 +62,12 @@ export async function main(argv: string[], io: CliIO = defaultIO(), env: NodeJS.
       io.out(`tunebench ${ENGINE_VERSION}`);
       return 0;
     }
-    const command = commands.find((c) => c.name === name);
-    if (!command) {
+    const entry = commands.find((c) => c.name === name);
+    if (!entry) {
       const near = commands.map((c) => c.name).filter((n) => n.startsWith(name.slice(0, 2)));
       throw new UsageError(`unknown command '${name}'${near.length ? ` (did you mean ${near.map((n) => `'${n}'`).join(' or ')}?)` : ''}\n\n${helpText()}`);
     }
+    const command = await entry.load();
     if (args.includes('-h') || args.includes('--help')) {
       io.out(command.usage);
       return 0;

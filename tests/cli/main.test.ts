@@ -51,3 +51,16 @@ describe('tunebench CLI frame', () => {
     expect(meta.format).toBe(1);
   });
 });
+
+describe('the command list', () => {
+  it('loads, for every entry, a command module of the same name with its usage', async () => {
+    const { commands } = await import('../../src/cli/commands/index.ts');
+    expect(new Set(commands.map((c) => c.name)).size).toBe(commands.length);
+    for (const entry of commands) {
+      const command = await entry.load();
+      expect(command.name).toBe(entry.name);
+      expect(command.usage).toMatch(new RegExp(`tunebench ${entry.name}\\b`));
+      expect(entry.summary.length).toBeGreaterThan(10);
+    }
+  });
+});

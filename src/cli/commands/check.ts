@@ -16,7 +16,6 @@ its line and a caret; exits 1 when there are errors.
 
 export const checkCommand: CliCommand = {
   name: 'check',
-  summary: 'check a .ftp pipeline and show every problem with its source line',
   usage,
   async run(ctx) {
     const { values, positionals } = parseFlags(ctx.argv, { json: { type: 'boolean' } }, usage);

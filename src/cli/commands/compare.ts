@@ -29,7 +29,6 @@ Example: tunebench compare 20261121-172501-3e7a9c 20261121-180312-77ab01:tuned -
 
 export const compareCommand: CliCommand = {
   name: 'compare',
-  summary: 'compare the evaluations of runs (or the models of one run): metrics, significance, examples',
   usage,
   async run(ctx) {
     const { values, positionals } = parseFlags(

@@ -11,7 +11,6 @@ Lists the workspace's datasets: name, latest version, rows, size and source.
 
 export const datasetsCommand: CliCommand = {
   name: 'datasets',
-  summary: 'list datasets with their versions, rows and sizes',
   usage,
   async run(ctx) {
     const { values } = parseFlags(ctx.argv, { all: { type: 'boolean' }, json: { type: 'boolean' } }, usage);

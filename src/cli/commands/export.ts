@@ -29,7 +29,6 @@ function outputName(c: string): string {
 
 export const exportCommand: CliCommand = {
   name: 'export',
-  summary: 'export a trained model: PEFT adapter, merged model or INT8 model',
   usage,
   async run(ctx) {
     const { values, positionals } = parseFlags(

@@ -16,7 +16,6 @@ Playground feedback (thumbs up/down and edits on answers, kept in .tunebench/fee
 
 export const feedbackCommand: CliCommand = {
   name: 'feedback',
-  summary: "playground feedback: counts, and export as datasets (SFT rows, preference pairs)",
   usage,
   async run(ctx) {
     const { values, positionals } = parseFlags(ctx.argv, { json: { type: 'boolean' } }, usage);

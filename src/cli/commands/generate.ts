@@ -25,7 +25,6 @@ ${BACKEND_USAGE}`;
 
 export const generateCommand: CliCommand = {
   name: 'generate',
-  summary: 'generate text from a model (greedy or sampled, KV cache)',
   usage,
   async run(ctx) {
     const { values } = parseFlags(

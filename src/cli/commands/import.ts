@@ -40,7 +40,6 @@ export function mapFlag(v: string | undefined): Record<string, string> | undefin
 
 export const importCommand: CliCommand = {
   name: 'import',
-  summary: 'validate a dataset file and store it as a new dataset version',
   usage,
   async run(ctx) {
     const { values, positionals } = parseFlags(

@@ -19,7 +19,6 @@ ${BACKEND_USAGE}`;
 
 export const logitsCommand: CliCommand = {
   name: 'logits',
-  summary: "print a sequence's mean next-token loss and final-position logits",
   usage,
   async run(ctx) {
     const { values } = parseFlags(ctx.argv, { model: { type: 'string' }, ids: { type: 'string' }, text: { type: 'string' }, top: { type: 'string' }, json: { type: 'boolean' }, ...BACKEND_FLAGS }, usage);

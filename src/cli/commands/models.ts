@@ -72,7 +72,6 @@ async function list(ctx: CliContext, json: boolean): Promise<number> {
 
 export const modelsCommand: CliCommand = {
   name: 'models',
-  summary: 'list, register and initialise base models',
   usage,
   async run(ctx) {
     const { values, positionals } = parseFlags(

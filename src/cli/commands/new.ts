@@ -33,7 +33,6 @@ checking it against the workspace. Edit the file afterwards; run it with tuneben
 
 export const newCommand: CliCommand = {
   name: 'new',
-  summary: 'write a fine-tuning pipeline from a few options (like the web form)',
   usage,
   async run(ctx) {
     const { values: v, positionals } = parseFlags(

@@ -27,7 +27,6 @@ function printStage(ctx: CliContext, v: PlanStageView, i: number): void {
 
 export const planCommand: CliCommand = {
   name: 'plan',
-  summary: 'show a pipeline\'s stages, cache keys and SQL without running it',
   usage,
   async run(ctx) {
     const { values, positionals } = parseFlags(ctx.argv, { json: { type: 'boolean' } }, usage);

@@ -12,7 +12,6 @@ changed: NAME, parameters changed, engine version changed, no cached output).
 
 export const rerunCommand: CliCommand = {
   name: 'rerun',
-  summary: 'run a recorded run\'s pipeline source again (cache hits explained)',
   usage,
   async run(ctx: CliContext) {
     const { values, positionals } = parseFlags(ctx.argv, { json: { type: 'boolean' } }, usage);

@@ -16,7 +16,6 @@ Exit codes: 0 succeeded, 1 failed or refused, 130 cancelled.
 
 export const runCommand: CliCommand = {
   name: 'run',
-  summary: 'run a .ftp pipeline (cached stages, recorded as a run)',
   usage,
   async run(ctx: CliContext) {
     const { values, positionals } = parseFlags(ctx.argv, { json: { type: 'boolean' } }, usage);

@@ -20,7 +20,6 @@ function metricText(m: Record<string, number>): string {
 
 export const runsCommand: CliCommand = {
   name: 'runs',
-  summary: 'list recorded runs with status, duration and key metrics',
   usage,
   async run(ctx) {
     const { values } = parseFlags(ctx.argv, { json: { type: 'boolean' }, limit: { type: 'string' }, pipeline: { type: 'string' } }, usage);

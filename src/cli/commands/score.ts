@@ -111,7 +111,6 @@ function humanReport(r: ScoreReport, segmentsShown = 20): string {
 
 export const scoreCommand: CliCommand = {
   name: 'score',
-  summary: 'score hypotheses against references (BLEU, chrF, ROUGE; sacreBLEU/rouge-score exact)',
   usage,
   async run(ctx) {
     const { values } = parseFlags(

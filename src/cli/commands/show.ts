@@ -29,7 +29,6 @@ function summaryText(s: StageStatus): string[] {
 
 export const showCommand: CliCommand = {
   name: 'show',
-  summary: 'show a run: stages, timings, cache decisions, summaries, errors, source',
   usage,
   async run(ctx) {
     const { values, positionals } = parseFlags(ctx.argv, { json: { type: 'boolean' }, 'no-source': { type: 'boolean' } }, usage);

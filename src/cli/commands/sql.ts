@@ -20,7 +20,6 @@ Example: tunebench sql "select intent, count(*) from support group by 1 order by
 
 export const sqlCommand: CliCommand = {
   name: 'sql',
-  summary: 'query the datasets with read-only DuckDB SQL',
   usage,
   async run(ctx) {
     const { values, positionals } = parseFlags(ctx.argv, { json: { type: 'boolean' }, csv: { type: 'boolean' }, 'max-rows': { type: 'string' }, save: { type: 'string' } }, usage);

@@ -22,7 +22,6 @@ function distLine(label: string, d: Distribution): string[] {
 
 export const statsCommand: CliCommand = {
   name: 'stats',
-  summary: 'show statistics of a dataset (roles, turns, chars, duplicates, metadata)',
   usage,
   async run(ctx) {
     const { values, positionals } = parseFlags(ctx.argv, { json: { type: 'boolean' } }, usage);

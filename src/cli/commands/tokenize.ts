@@ -14,7 +14,6 @@ tokens (e.g. a leading <s> for Llama tokenizers) unless --no-special is given.
 
 export const tokenizeCommand: CliCommand = {
   name: 'tokenize',
-  summary: "show a text's token ids with a model's tokenizer",
   usage,
   async run(ctx) {
     const { values } = parseFlags(ctx.argv, { model: { type: 'string' }, text: { type: 'string' }, 'no-special': { type: 'boolean' }, json: { type: 'boolean' } }, usage);

@@ -19,7 +19,6 @@ or whitespace-only turns, duplicates, and more. Exits 1 when there are errors.
 
 export const validateCommand: CliCommand = {
   name: 'validate',
-  summary: 'check a dataset file and report problems with file:line:column',
   usage,
   async run(ctx) {
     const { values, positionals } = parseFlags(
