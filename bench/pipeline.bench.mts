@@ -3,7 +3,7 @@
  * made by ../shared/datasets/make_scale.mjs from banking77 (10% exact and 5% near duplicates,
  * with a label file naming every planted duplicate).
  *
- *   node --import tsx bench/pipeline.bench.mts [--runs N] [--rows N]
+ *   node --import tsx bench/pipeline.bench.mts [--runs N] [--rows N] [--near "threshold 0.8 ngram 2"]
  *
  * Prints the time and rows/s of every stage, where near dedupe spends its time, near-dedupe
  * recall and precision against the planted near duplicates, and checks that no near-duplicate
@@ -34,6 +34,9 @@ const tag = ROWS === 1_000_000 ? '1m' : String(ROWS);
 const dataFile = path.join(out, `pipeline-${tag}.chat.jsonl`);
 const labelFile = path.join(out, `pipeline-${tag}.labels.jsonl`);
 const wsDir = path.join(out, `pipeline-bench-${tag}`);
+// The near-dedupe options under test (--near "threshold 0.8"): the language's defaults for the rest.
+const nearIdx = process.argv.indexOf('--near');
+const NEAR = nearIdx > 0 ? process.argv[nearIdx + 1] : 'threshold 0.8 ngram 2';
 
 const PIPELINE = `# benchmark: filter → exact dedupe → near dedupe → split
 pipeline bench_${tag}
@@ -43,7 +46,7 @@ dataset conversations from "../${path.basename(dataFile)}" format openai
 stage clean from conversations {
   filter turns >= 2 and chars < 20000
   dedupe exact
-  dedupe near on user_text threshold 0.8 ngram 2 bands 12
+  dedupe near on user_text ${NEAR}
 }
 
 split clean into train 80%, val 10%, test 10% seed 1 disjoint user_text threshold 0.8

@@ -51,7 +51,7 @@ describe('tunebench plan / run / rerun / runs / show / sql', () => {
     expect(r.stdout).toContain('[4] clean.3 — dedupe_exact from clean.2');
     expect(r.stdout).toMatch(/key [0-9a-f]{16} \(not cached\)/);
     expect(r.stdout).toContain("SET VARIABLE keep_rows = (");
-    expect(r.stdout).toContain('LSH: 9 bands × 13 rows');
+    expect(r.stdout).toContain('LSH: 12 bands × 10 rows');
     expect(fs.readdirSync(ws.runsDir)).toEqual([]);
     const json = JSON.parse((await cli('plan', 'pipelines/clean-support.ftp', '--json')).stdout) as { plan: { stages: unknown[] }; stages: { id: string; description: { sql: unknown[] } }[] };
     expect(json.plan.stages).toHaveLength(7);
