@@ -15,11 +15,12 @@ it('reads the retention period: 15 days by default, durations, or never', () => 
   expect(() => retentionMs({ TUNEBENCH_MODEL_RETENTION: 'soon' })).toThrow(/duration/);
 });
 
-it('expires fine-tuned job models that are neither pinned nor exported', () => {
+it('expires fine-tuned models (of jobs and of workbench runs) that are neither pinned nor exported', () => {
   expect(retentionOf(model(), state(), {}).expires_at).toBe('2026-01-16T00:00:00.000Z');
   expect(retentionOf(model(), state({ pinned: { 'ft:m:o::t': 'x' } }), {})).toEqual({ pinned: true, exported: false, expires_at: null });
   expect(retentionOf(model(), state({ exports: { 'ft:m:o::t': [{ format: 'int8', path: 'p', created_at: 'x', bytes: 1 }] } }), {})).toEqual({ pinned: false, exported: true, expires_at: null });
   expect(retentionOf(model({ kind: 'base' }), state(), {}).expires_at).toBeNull();
-  expect(retentionOf(model({ job: null }), state(), {}).expires_at).toBeNull(); // a workbench run's model stays with its run
+  expect(retentionOf(model({ job: null }), state(), {}).expires_at).toBe('2026-01-16T00:00:00.000Z'); // a workbench run's model too
+  expect(retentionOf(model({ kind: 'checkpoint' }), state(), {}).expires_at).toBeNull(); // goes with its model
   expect(retentionOf(model(), state(), { TUNEBENCH_MODEL_RETENTION: 'never' }).expires_at).toBeNull();
 });

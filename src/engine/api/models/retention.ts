@@ -1,9 +1,12 @@
 /**
- * Retention of fine-tuned models, as the cloud console does it: a fine-tuned job's model that is
- * neither exported nor pinned expires a while after it was made (TUNEBENCH_MODEL_RETENTION:
+ * Retention of fine-tuned models, as the cloud console does it: a fine-tuned model (of an API job
+ * or of a workbench run's train stage) that is neither exported nor pinned expires a while after
+ * it was made (TUNEBENCH_MODEL_RETENTION:
  * "15d" by default; "36h", "90m", a number of days, or "never"). Expired models are deleted by
  * sweepExpired(), which the server runs at start and hourly; deleting never touches exports.
  * Base models and checkpoints do not expire on their own (a checkpoint goes with its model).
+ * An expired run model leaves its run as history (record, metrics, events, exports); a rerun
+ * trains that stage again because its stage-cache entry went with the model.
  */
 import type { Workspace } from '../../workspace.ts';
 import type { ModelInfo } from './catalog.ts';
@@ -34,9 +37,7 @@ export function retentionOf(m: ModelInfo, state: ModelsState, env: NodeJS.Proces
   const exported = (state.exports[m.id]?.length ?? 0) > 0;
   const ttl = retentionMs(env);
   const made = m.finished_at ? Date.parse(m.finished_at) : m.created * 1000;
-  // Models of API jobs expire, as the cloud's do. A workbench run's train stage is part of that
-  // run's history and of the stage cache (reruns reuse it): it stays until deleted.
-  const expires = m.kind === 'fine-tuned' && m.job !== null && !pinned && !exported && ttl !== null ? new Date(made + ttl).toISOString() : null;
+  const expires = m.kind === 'fine-tuned' && !pinned && !exported && ttl !== null ? new Date(made + ttl).toISOString() : null;
   return { pinned, exported, expires_at: expires };
 }
 

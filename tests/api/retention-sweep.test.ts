@@ -1,0 +1,96 @@
+/**
+ * Retention end to end: two workbench runs train tinystories-260k (a few LoRA steps each); one
+ * model is pinned, the other exported, a third is left alone. Sweeping at a time past the
+ * retention period deletes only the third — its checkpoints and stage-cache entry go, its run
+ * stays as history — and sweeping with TUNEBENCH_MODEL_RETENTION=never deletes nothing.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeShared, REPO_ROOT, shared } from '../support/shared.ts';
+import { registerBuiltinExecutors, runPipeline, runPaths, readStatus } from '../../src/engine/runs/index.ts';
+import { openWorkspace, type Workspace } from '../../src/engine/workspace.ts';
+import { forgetModel, listModelInfos, type ModelInfo } from '../../src/engine/api/models/catalog.ts';
+import { exportModel } from '../../src/engine/api/models/export.ts';
+import { updateModelsState } from '../../src/engine/api/models/state.ts';
+import { retentionOf, sweepExpired } from '../../src/engine/api/models/retention.ts';
+import { readModelsState } from '../../src/engine/api/models/state.ts';
+import { removeDir, tempDir } from '../train/helpers.ts';
+
+const pipeline = (name: string, seed: number) => `pipeline ${name}
+dataset tickets from "datasets/support.jsonl" format openai
+split tickets into train 90%, val 10% seed ${seed}
+train tuned from train {
+  base "tinystories-260k"
+  method lora rank 4 alpha 8
+  epochs 1 learning_rate 3e-3 batch_size 4 max_length 128 max_steps 2
+}
+`;
+
+describeShared('retention of fine-tuned models of workbench runs', () => {
+  let ws: Workspace;
+  let root: string;
+  const env = { ...process.env, TUNEBENCH_BACKEND: 'wasm' };
+  const models: ModelInfo[] = [];
+
+  const savedModels = process.env.TUNEBENCH_MODELS;
+
+  beforeAll(async () => {
+    // The train executor finds base models through the process environment, as the CLI does.
+    process.env.TUNEBENCH_MODELS = env.TUNEBENCH_MODELS = shared('models');
+    registerBuiltinExecutors();
+    root = tempDir('retention');
+    fs.cpSync(path.join(REPO_ROOT, 'datasets'), path.join(root, 'datasets'), { recursive: true });
+    ws = await openWorkspace(root, { create: true });
+    for (const [name, seed] of [['kept_pinned', 1], ['kept_exported', 2], ['expires', 3]] as const) {
+      const { status } = await runPipeline(ws, { source: pipeline(name, seed), file: `pipelines/${name}.ftp` }, { origin: 'test', env });
+      expect(status.status, status.error?.rendered ?? '').toBe('succeeded');
+    }
+    forgetModel();
+    for (const m of await listModelInfos(ws, env)) if (m.kind === 'fine-tuned') models.push(m);
+  }, 240_000);
+  afterAll(() => {
+    if (savedModels === undefined) delete process.env.TUNEBENCH_MODELS;
+    else process.env.TUNEBENCH_MODELS = savedModels;
+    removeDir(root);
+  });
+
+  const byPipeline = (p: string) => models.find((m) => m.pipeline === p)!;
+
+  it('lists each run model with an expiry 15 days after training', () => {
+    expect(models.map((m) => m.pipeline).sort()).toEqual(['expires', 'kept_exported', 'kept_pinned']);
+    for (const m of models) {
+      expect(m.job).toBeNull();
+      const r = retentionOf(m, { format: 'tunebench.api-models', version: 1, pinned: {}, deleted: {}, exports: {} }, {});
+      expect(Date.parse(r.expires_at!) - Date.parse(m.finished_at!)).toBe(15 * 86_400_000);
+    }
+  });
+
+  it('sweeps only the model that is neither pinned nor exported, keeping runs and exports', async () => {
+    const pinned = byPipeline('kept_pinned');
+    const exported = byPipeline('kept_exported');
+    const doomed = byPipeline('expires');
+    await updateModelsState(ws, (s) => void (s.pinned[pinned.id] = new Date().toISOString()));
+    const exp = await exportModel(ws, exported.id, 'adapter', env);
+    const exportPath = path.isAbsolute(exp.path) ? exp.path : path.join(ws.root, exp.path);
+    expect(fs.existsSync(exportPath)).toBe(true);
+
+    const doomedKey = (await readStatus(ws, doomed.run_id!)).stages.find((s) => s.id === doomed.stage)!.cache!.key;
+    const doomedCkpt = path.join(runPaths(ws, doomed.run_id!).checkpointsDir, doomed.stage!);
+    expect(fs.existsSync(path.join(ws.stagesDir, doomedKey))).toBe(true);
+
+    const future = Date.parse(doomed.finished_at!) + 16 * 86_400_000;
+    expect(await sweepExpired(ws, { ...env, TUNEBENCH_MODEL_RETENTION: 'never' }, future)).toEqual([]);
+    expect(await sweepExpired(ws, env, Date.parse(doomed.finished_at!) + 14 * 86_400_000)).toEqual([]);
+    expect(await sweepExpired(ws, env, future)).toEqual([doomed.id]);
+
+    forgetModel();
+    const left = (await listModelInfos(ws, env)).filter((m) => m.kind === 'fine-tuned').map((m) => m.id);
+    expect(left.sort()).toEqual([exported.id, pinned.id].sort());
+    expect(fs.existsSync(path.join(ws.stagesDir, doomedKey))).toBe(false);
+    expect(fs.existsSync(doomedCkpt)).toBe(false);
+    expect(fs.existsSync(runPaths(ws, doomed.run_id!).dir)).toBe(true); // the run stays as history
+    expect(fs.existsSync(exportPath)).toBe(true);
+    expect((await readModelsState(ws)).deleted[doomed.id]).toBeTruthy();
+  }, 120_000);
+});
