@@ -30,7 +30,7 @@ train tuned from train {
 describeShared('retention of fine-tuned models of workbench runs', () => {
   let ws: Workspace;
   let root: string;
-  const env = { ...process.env, TUNEBENCH_BACKEND: 'wasm' };
+  const env: NodeJS.ProcessEnv = { ...process.env, TUNEBENCH_BACKEND: 'wasm' };
   const models: ModelInfo[] = [];
 
   const savedModels = process.env.TUNEBENCH_MODELS;
@@ -75,7 +75,7 @@ describeShared('retention of fine-tuned models of workbench runs', () => {
     const exportPath = path.isAbsolute(exp.path) ? exp.path : path.join(ws.root, exp.path);
     expect(fs.existsSync(exportPath)).toBe(true);
 
-    const doomedKey = (await readStatus(ws, doomed.run_id!)).stages.find((s) => s.id === doomed.stage)!.cache!.key;
+    const doomedKey = (await readStatus(ws, doomed.run_id!)).stages.find((s) => s.id === doomed.stage)!.cache!.key!;
     const doomedCkpt = path.join(runPaths(ws, doomed.run_id!).checkpointsDir, doomed.stage!);
     expect(fs.existsSync(path.join(ws.stagesDir, doomedKey))).toBe(true);
 

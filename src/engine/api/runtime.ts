@@ -1,33 +1,12 @@
 /**
- * Where the TypeScript sources are at run time. The web server runs a Vite bundle (build/, or a
- * hard-linked copy of it under test-results/), but training jobs and chat generation run in a
- * child process and a worker thread that load the engine from source through tsx. Both need the
- * repository root: it is the nearest folder above this module that holds bin/tunebench.js
- * (from src/engine/api, from build/server/chunks, or from a test snapshot of build/), else the
- * current folder (npm start and the tests run there).
+ * Entry scripts of the api module's child processes and worker threads (training jobs, upload
+ * validation, chat generation): plain JS files that register tsx and load their TypeScript body,
+ * found under the repository root (util/repo-root.ts) because the server runs a Vite bundle.
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from '../util/repo-root.ts';
 
-let root: string | null = null;
-
-function isRepoRoot(dir: string): boolean {
-  return fs.existsSync(path.join(dir, 'bin', 'tunebench.js')) && fs.existsSync(path.join(dir, 'src', 'engine', 'api'));
-}
-
-export function repoRoot(): string {
-  if (root) return root;
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (isRepoRoot(dir)) return (root = dir);
-    const up = path.dirname(dir);
-    if (up === dir) break;
-    dir = up;
-  }
-  if (isRepoRoot(process.cwd())) return (root = process.cwd());
-  throw new Error(`cannot find the tunebench sources (bin/tunebench.js) above ${fileURLToPath(import.meta.url)} or in ${process.cwd()}`);
-}
+export { repoRoot };
 
 /** A plain-JS entry script of the api module (it registers tsx and loads its TypeScript body). */
 export function entryScript(rel: string): string {

@@ -2,17 +2,22 @@
  * The editor's doors into the run engine (src/engine/runs): the plan of a text with each stage's
  * cache status (as `tunebench plan` shows it), starting a run of a saved pipeline file (as
  * `tunebench run pipelines/NAME.ftp`), and a run's events for SSE.
+ *
+ * The plan is checked here, in the server; a run executes in its own Node process
+ * (run-launcher.ts), which answers as soon as the run exists. Check errors come back from it as
+ * the same 422 with located diagnostics that the plan gives.
  */
 import fs from 'node:fs';
-import { checkPipeline, describePlan, isRunId, PipelineCheckError, readRun, registerBuiltinExecutors, runPaths, startRun, subscribeEvents } from '../../engine/runs/index.ts';
+import { checkPipeline, describePlan, isRunId, PipelineCheckError, readRun, registerBuiltinExecutors, runPaths, subscribeEvents } from '../../engine/runs/index.ts';
 import type { Workspace } from '../../engine/workspace.ts';
 import { LineIndex } from '../../../dsl/index.ts';
 import { ApiFailure } from './api-error.ts';
 import { readPipeline } from './pipelines.ts';
+import { launchWebRun } from './run-launcher.ts';
 import type { PlanView, RunStarted } from '$lib/pipeline-run';
-import { runEventsUrl, runPage } from '$lib/pipeline-run';
 
-function checkFailure(e: PipelineCheckError, source: string): ApiFailure {
+/** A check failure (thrown in the server, or reported by a run's process) as the editor's 422. */
+function checkFailure(e: Pick<PipelineCheckError, 'message' | 'diagnostics' | 'rendered'>, source: string): ApiFailure {
   const index = new LineIndex(source);
   const diagnostics = e.diagnostics.map((d) => ({ severity: d.severity, code: d.code, message: d.message, help: d.help, ...index.position(d.span.start) }));
   return new ApiFailure(422, 'pipeline_has_errors', e.message, { diagnostics, rendered: e.rendered });
@@ -35,18 +40,11 @@ export async function planView(ws: Workspace, source: string, file: string): Pro
   };
 }
 
-/** Starts a run of the saved pipelines/NAME.ftp; returns once the run exists. */
+/** Starts a run of the saved pipelines/NAME.ftp in its own process; returns once the run exists. */
 export async function runSavedPipeline(ws: Workspace, name: string): Promise<RunStarted> {
   const p = await readPipeline(ws, name);
-  let started;
-  try {
-    started = await startRun(ws, { source: p.source, file: p.file }, { origin: 'web' });
-  } catch (e) {
-    if (e instanceof PipelineCheckError) throw checkFailure(e, p.source);
-    throw e;
-  }
-  started.done.catch((e) => console.error(`tunebench: run ${started.runId} of ${p.file} failed to finish:`, e));
-  return { runId: started.runId, events: runEventsUrl(started.runId), page: runPage(started.runId) };
+  // The text read here is the text that runs (sent to the child), so the positions match it.
+  return launchWebRun(ws, { source: p.source, file: p.file }, (failed) => checkFailure(failed, p.source));
 }
 
 export async function runRecord(ws: Workspace, id: string) {
