@@ -1,6 +1,7 @@
 /**
- * Retention end to end: two workbench runs train tinystories-260k (a few LoRA steps each); one
- * model is pinned, the other exported, a third is left alone. Sweeping at a time past the
+ * Retention end to end: four workbench runs train tinystories-260k (a few LoRA steps each); one
+ * model is pinned, one exported from the models page, one with `tunebench export --out DIR` to a
+ * folder outside the workspace, and the fourth is left alone. Sweeping at a time past the
  * retention period deletes only the third — its checkpoints and stage-cache entry go, its run
  * stays as history — and sweeping with TUNEBENCH_MODEL_RETENTION=never deletes nothing.
  */
@@ -8,7 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeShared, REPO_ROOT, shared } from '../support/shared.ts';
-import { registerBuiltinExecutors, runPipeline, runPaths, readStatus } from '../../src/engine/runs/index.ts';
+import { registerBuiltinExecutors, runPipeline, runPaths, readExportLog, readStatus } from '../../src/engine/runs/index.ts';
+import { main } from '../../src/cli/main.ts';
 import { openWorkspace, type Workspace } from '../../src/engine/workspace.ts';
 import { forgetModel, listModelInfos, type ModelInfo } from '../../src/engine/api/models/catalog.ts';
 import { exportModel } from '../../src/engine/api/models/export.ts';
@@ -42,7 +44,7 @@ describeShared('retention of fine-tuned models of workbench runs', () => {
     root = tempDir('retention');
     fs.cpSync(path.join(REPO_ROOT, 'datasets'), path.join(root, 'datasets'), { recursive: true });
     ws = await openWorkspace(root, { create: true });
-    for (const [name, seed] of [['kept_pinned', 1], ['kept_exported', 2], ['expires', 3]] as const) {
+    for (const [name, seed] of [['kept_pinned', 1], ['kept_exported', 2], ['kept_cli_export', 4], ['expires', 3]] as const) {
       const { status } = await runPipeline(ws, { source: pipeline(name, seed), file: `pipelines/${name}.ftp` }, { origin: 'test', env });
       expect(status.status, status.error?.rendered ?? '').toBe('succeeded');
     }
@@ -58,7 +60,7 @@ describeShared('retention of fine-tuned models of workbench runs', () => {
   const byPipeline = (p: string) => models.find((m) => m.pipeline === p)!;
 
   it('lists each run model with an expiry 15 days after training', () => {
-    expect(models.map((m) => m.pipeline).sort()).toEqual(['expires', 'kept_exported', 'kept_pinned']);
+    expect(models.map((m) => m.pipeline).sort()).toEqual(['expires', 'kept_cli_export', 'kept_exported', 'kept_pinned']);
     for (const m of models) {
       expect(m.job).toBeNull();
       const r = retentionOf(m, { format: 'tunebench.api-models', version: 1, pinned: {}, deleted: {}, exports: {} }, {});
@@ -74,6 +76,11 @@ describeShared('retention of fine-tuned models of workbench runs', () => {
     const exp = await exportModel(ws, exported.id, 'adapter', env);
     const exportPath = path.isAbsolute(exp.path) ? exp.path : path.join(ws.root, exp.path);
     expect(fs.existsSync(exportPath)).toBe(true);
+    const cliExported = byPipeline('kept_cli_export');
+    const outside = tempDir('retention-export');
+    const io = { isTTY: false, out: () => {}, err: (t: string) => void process.stderr.write(t + '\n') };
+    expect(await main(['--workspace', root, 'export', cliExported.run_id!, '--format', 'adapter', '--out', path.join(outside, 'adapter')], io, env)).toBe(0);
+    expect(readExportLog(ws, cliExported.run_id!).map((e) => [e.stage, e.format])).toEqual([[cliExported.stage, 'adapter']]);
 
     const doomedKey = (await readStatus(ws, doomed.run_id!)).stages.find((s) => s.id === doomed.stage)!.cache!.key!;
     const doomedCkpt = path.join(runPaths(ws, doomed.run_id!).checkpointsDir, doomed.stage!);
@@ -86,11 +93,12 @@ describeShared('retention of fine-tuned models of workbench runs', () => {
 
     forgetModel();
     const left = (await listModelInfos(ws, env)).filter((m) => m.kind === 'fine-tuned').map((m) => m.id);
-    expect(left.sort()).toEqual([exported.id, pinned.id].sort());
+    expect(left.sort()).toEqual([exported.id, pinned.id, cliExported.id].sort());
     expect(fs.existsSync(path.join(ws.stagesDir, doomedKey))).toBe(false);
     expect(fs.existsSync(doomedCkpt)).toBe(false);
     expect(fs.existsSync(runPaths(ws, doomed.run_id!).dir)).toBe(true); // the run stays as history
     expect(fs.existsSync(exportPath)).toBe(true);
     expect((await readModelsState(ws)).deleted[doomed.id]).toBeTruthy();
+    removeDir(outside);
   }, 120_000);
 });

@@ -82,6 +82,9 @@ export const exportCommand: CliCommand = {
       validation,
       maxLength: planStage?.params.max_length
     });
+    // Retention keeps a model someone exported (engine/api/models/retention.ts).
+    const { recordExport } = await import('../../engine/runs/export-log.ts');
+    recordExport(ws, run.id, { stage: st.id, checkpoint: values.checkpoint ?? 'final', format, out: report.out });
     if (values.json) {
       ctx.io.out(JSON.stringify(report, null, 2));
       return 0;

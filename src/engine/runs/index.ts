@@ -19,6 +19,7 @@ import { isStale, readStatus, TERMINAL } from './store.ts';
 export { startRun, runPipeline, rerun, checkPipeline, PipelineCheckError, type PipelineText, type StartOptions, type StartedRun } from './start.ts';
 export { listRuns, readRun, readStatus, readManifest, isStale } from './store.ts';
 export { cancelRun, RunCancelled, type CancelResult } from './cancel.ts';
+export { recordExport, readExportLog, type ExportLogEntry } from './export-log.ts';
 export { readEvents, appendJsonLine, type EventRead } from './events.ts';
 export { runPaths, runStageDir, isRunId, wsAbsolute, wsRelative, type RunPaths } from './layout.ts';
 export { registerStageExecutor, unregisterStageExecutor, stageExecutor, registeredKinds, type StageExecutor, type StageContext, type StageResult, type StageOutput, type ResolvedInput, type StageEvents, type StageDescription, type DescribeInput, type StageOf } from './stage-executor.ts';

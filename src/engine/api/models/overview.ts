@@ -7,7 +7,7 @@ import { servingStats, type ModelServingStats } from '../serving/metrics.ts';
 import { listModelInfos, modelCheckpoints, type ModelInfo } from './catalog.ts';
 import { modelLineage, type Lineage } from './lineage.ts';
 import { formatFtName, parseFtName } from './names.ts';
-import { retentionOf, retentionMs, type Retention } from './retention.ts';
+import { exportedInRun, retentionOf, retentionMs, type Retention } from './retention.ts';
 import { readModelsState, type ExportRecord } from './state.ts';
 
 export interface ModelCard {
@@ -35,7 +35,7 @@ export async function modelsOverview(ws: Workspace, env: NodeJS.ProcessEnv = pro
   for (const m of infos) {
     const ft = parseFtName(m.id);
     const checkpoints = m.kind === 'fine-tuned' && ft ? (await modelCheckpoints(ws, m)).map((c) => ({ id: formatFtName({ ...ft, step: c.step }), step: c.step, name: c.name })) : [];
-    models.push({ id: m.id, kind: m.kind, base: m.base, created: m.created, owned_by: m.owned_by, lineage: await modelLineage(ws, m), checkpoints, retention: retentionOf(m, state, env), exports: state.exports[m.id] ?? [], serving: serving.get(m.id) ?? null });
+    models.push({ id: m.id, kind: m.kind, base: m.base, created: m.created, owned_by: m.owned_by, lineage: await modelLineage(ws, m), checkpoints, retention: retentionOf(m, state, env, exportedInRun(ws, m)), exports: state.exports[m.id] ?? [], serving: serving.get(m.id) ?? null });
   }
   const ms = retentionMs(env);
   return { models, retention_days: ms === null ? null : ms / 86_400_000 };
@@ -50,5 +50,5 @@ export async function pinModel(ws: Workspace, id: string, pinned: boolean, env: 
     if (pinned) s.pinned[id] = new Date().toISOString();
     else delete s.pinned[id];
   });
-  return retentionOf(m, await readModelsState(ws), env);
+  return retentionOf(m, await readModelsState(ws), env, exportedInRun(ws, m));
 }

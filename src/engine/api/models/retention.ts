@@ -9,6 +9,7 @@
  * trains that stage again because its stage-cache entry went with the model.
  */
 import type { Workspace } from '../../workspace.ts';
+import { readExportLog } from '../../runs/export-log.ts';
 import type { ModelInfo } from './catalog.ts';
 import type { ModelsState } from './state.ts';
 
@@ -32,13 +33,22 @@ export interface Retention {
   expires_at: string | null;
 }
 
-export function retentionOf(m: ModelInfo, state: ModelsState, env: NodeJS.ProcessEnv = process.env): Retention {
+/**
+ * `runExported`: whether the run's export log (runs/<run>/exports.jsonl) names the model's stage,
+ * i.e. it was exported from the run page or with `tunebench export` (see exportedInRun).
+ */
+export function retentionOf(m: ModelInfo, state: ModelsState, env: NodeJS.ProcessEnv = process.env, runExported = false): Retention {
   const pinned = Boolean(state.pinned[m.id]);
-  const exported = (state.exports[m.id]?.length ?? 0) > 0;
+  const exported = runExported || (state.exports[m.id]?.length ?? 0) > 0;
   const ttl = retentionMs(env);
   const made = m.finished_at ? Date.parse(m.finished_at) : m.created * 1000;
   const expires = m.kind === 'fine-tuned' && !pinned && !exported && ttl !== null ? new Date(made + ttl).toISOString() : null;
   return { pinned, exported, expires_at: expires };
+}
+
+/** Whether the model's stage was exported from its run (run page, `tunebench export`). */
+export function exportedInRun(ws: Workspace, m: ModelInfo): boolean {
+  return m.run_id !== null && m.stage !== null && readExportLog(ws, m.run_id).some((e) => e.stage === m.stage);
 }
 
 /** Deletes every expired fine-tuned model; returns their ids. */
@@ -49,7 +59,7 @@ export async function sweepExpired(ws: Workspace, env: NodeJS.ProcessEnv = proce
   const state = await readModelsState(ws);
   const gone: string[] = [];
   for (const m of await listModelInfos(ws, env)) {
-    const r = retentionOf(m, state, env);
+    const r = retentionOf(m, state, env, exportedInRun(ws, m));
     if (r.expires_at && Date.parse(r.expires_at) <= now) {
       await deleteModel(ws, m.id, env);
       gone.push(m.id);
