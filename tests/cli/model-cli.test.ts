@@ -42,6 +42,17 @@ describe('tunebench models', () => {
     ws = tmp();
   });
 
+  it('lists a model written into .tunebench/models/ of a folder that had no workspace yet (the README quick start)', async () => {
+    const fresh = tmp();
+    const out = path.join(fresh, '.tunebench', 'models', 'tinystories-260k');
+    expect((await run(['models', 'init', '--arch', 'llama', '--preset', 'stories260k', '--out', out, '--workspace', fresh])).code).toBe(0);
+    const r = await run(['models', '--json', '--workspace', fresh]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).map((m: { name: string }) => m.name)).toContain('tinystories-260k');
+    expect(fs.existsSync(path.join(fresh, '.tunebench', 'workspace.json'))).toBe(true);
+  });
+
   it('init writes a seeded random model that loads; the same seed gives the same bytes', async () => {
     const a = path.join(ws, 'a');
     const r = await run(['models', 'init', '--arch', 'llama', '--preset', 'stories260k', '--out', a, '--seed', '7', '--json', '--workspace', ws]);

@@ -20,10 +20,14 @@ export const BACKEND_FLAGS = {
 export const BACKEND_USAGE = `  --backend B          auto (default) | tensorflow | wasm | cpu (or TUNEBENCH_BACKEND)
   --threads N          WASM threads (default 1; or TUNEBENCH_THREADS)`;
 
-/** The workspace if one exists here; model commands never create one just to read a folder. */
+/**
+ * The workspace if one exists here; model commands never create one just to read a folder. A
+ * .tunebench folder without its workspace.json (e.g. made by `models init --out
+ * .tunebench/models/NAME` before any other command) is completed rather than refused.
+ */
 export async function existingWorkspace(ctx: CliContext): Promise<Workspace | null> {
   if (!fs.existsSync(path.join(ctx.workspaceDir, '.tunebench'))) return null;
-  return openWorkspace(ctx.workspaceDir);
+  return openWorkspace(ctx.workspaceDir, { create: true });
 }
 
 /** --model: a folder path or a registered / workspace / TUNEBENCH_MODELS name. */
