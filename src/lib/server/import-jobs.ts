@@ -1,9 +1,15 @@
 /**
  * Upload jobs: an uploaded file imported (importDataset) or validated (validateFile) in the
- * background, with progress appended to the upload folder's events.jsonl, which the page
- * follows over SSE (tailJsonl) and can pick up again after a reload. The outcome goes to
- * job.json. A job that this server process is not running but that its record calls running was
- * cut off by a restart: it is reported as interrupted (importDataset leaves nothing behind).
+ * background, in its own Node process (engine/data/import/process: startDataJob), never in the
+ * server's event loop: a million-row import is seconds of CPU, and inside the server's Vite
+ * bundle the import's scan worker threads could not start. Progress from the child is appended
+ * to the upload folder's events.jsonl, which the page follows over SSE (tailJsonl) and can pick
+ * up again after a reload. The outcome goes to job.json.
+ *
+ * A job that this server process is not running but that its record calls running was cut off
+ * by a restart: it is reported as interrupted. The same for a job whose process was stopped
+ * (server shutdown: stopUploadJobs SIGTERMs them) or killed: importDataset stores nothing that
+ * it has not finished, and the catalog is written last, atomically.
  *
  *   .tunebench/uploads/<id>/<file>         the upload
  *   .tunebench/uploads/<id>/job.json       UploadJob
@@ -11,7 +17,8 @@
  */
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { importDataset, validateFile, type ImportResult, type Report } from '../../engine/data/import.ts';
+import type { ImportResult, Report } from '../../engine/data/import.ts';
+import { DataJobError, startDataJob, type DataJob, type DataJobRun } from '../../engine/data/import/process/launch.ts';
 import { datasetNameFromFile, validateDatasetName } from '../../engine/data/catalog.ts';
 import type { Workspace } from '../../engine/workspace.ts';
 import { writeJsonAtomic } from '../../engine/util/atomic-write.ts';
@@ -20,10 +27,9 @@ import { tailJsonl } from './tail-jsonl.ts';
 import { uploadDir, type ReceivedUpload } from './uploads.ts';
 import { UPLOAD_FORMATS, type UploadFormat, type UploadJob, type UploadOutcome, type UploadSettings } from '$lib/uploads';
 
-/** Jobs this process runs now (by id). */
-const running = new Map<string, Promise<void>>();
-
-const PROGRESS_EVERY_MS = 150;
+/** Jobs this process runs now (by id), with the import process of each once it is spawned. */
+const running = new Map<string, { work: Promise<void>; child: DataJobRun<DataJob> | null }>();
+let shutdownHooked = false;
 
 export function jobPaths(ws: Workspace, id: string) {
   const dir = uploadDir(ws, id);
@@ -91,8 +97,12 @@ function outcomeOf(settings: UploadSettings, r: ImportResult | Report, elapsedMs
   return { ...base, ok, status: ok ? 'valid' : 'invalid', message, name: null, version: null, rows: r.valid, elapsedMs };
 }
 
-/** Creates the job record and starts the work; returns at once. */
+/** Creates the job record and starts the work (in its own process); returns at once. */
 export async function startUploadJob(ws: Workspace, upload: ReceivedUpload, displayName: string, settings: UploadSettings): Promise<UploadJob> {
+  if (!shutdownHooked) {
+    shutdownHooked = true;
+    process.once('sveltekit:shutdown' as 'exit', () => stopUploadJobs());
+  }
   const p = jobPaths(ws, upload.id);
   const job: UploadJob = {
     id: upload.id,
@@ -107,46 +117,59 @@ export async function startUploadJob(ws: Workspace, upload: ReceivedUpload, disp
   };
   await writeJsonAtomic(p.job, job);
   await fsp.writeFile(p.events, '');
-  const work = runJob(ws, upload, job).finally(() => running.delete(upload.id));
-  running.set(upload.id, work);
+  const entry: { work: Promise<void>; child: DataJobRun<DataJob> | null } = { work: Promise.resolve(), child: null };
+  entry.work = runJob(ws, upload, job, (child) => (entry.child = child)).finally(() => running.delete(upload.id));
+  running.set(upload.id, entry);
   return job;
 }
 
-async function runJob(ws: Workspace, upload: ReceivedUpload, job: UploadJob): Promise<void> {
-  const p = jobPaths(ws, upload.id);
+function dataJob(ws: Workspace, upload: ReceivedUpload, job: UploadJob): DataJob {
   const { settings } = job;
-  let last = 0;
-  // Progress lines are appended in order: each waits for the one before.
+  const format = settings.format ?? undefined;
+  return settings.mode === 'import'
+    ? { mode: 'import', workspace: ws.root, file: upload.file, options: { format, name: settings.name, skipInvalid: settings.skipInvalid } }
+    : { mode: 'validate', file: upload.file, options: { format, tmpDir: ws.tmpDir, displayName: job.file } };
+}
+
+async function runJob(ws: Workspace, upload: ReceivedUpload, job: UploadJob, onChild: (child: DataJobRun<DataJob>) => void): Promise<void> {
+  const p = jobPaths(ws, upload.id);
+  // Progress lines are appended in order: each waits for the one before. The child throttles them.
   let chain = Promise.resolve();
   const onProgress = (pr: { bytes: number; totalBytes: number; rows: number }) => {
-    const now = Date.now();
-    if (now - last < PROGRESS_EVERY_MS && pr.bytes < pr.totalBytes) return;
-    last = now;
     chain = chain.then(() => append(p.events, { type: 'progress', bytes: pr.bytes, totalBytes: pr.totalBytes, rows: pr.rows })).catch(() => {});
   };
   const started = Date.now();
-  const opts = { format: settings.format ?? undefined, onProgress };
   try {
-    const r =
-      settings.mode === 'import'
-        ? await importDataset(ws, upload.file, { ...opts, name: settings.name, skipInvalid: settings.skipInvalid })
-        : await validateFile(upload.file, { ...opts, tmpDir: ws.tmpDir, displayName: job.file });
-    const outcome = outcomeOf(settings, r, Date.now() - started);
+    const child = startDataJob(dataJob(ws, upload, job), { onProgress });
+    onChild(child);
+    const outcome = outcomeOf(job.settings, await child.done, Date.now() - started);
     await chain;
     await writeJsonAtomic(p.job, { ...job, state: 'done', finished_at: new Date().toISOString(), outcome } satisfies UploadJob);
     await append(p.events, { type: 'done', ...outcome });
   } catch (e) {
-    const message = (e as Error)?.message ?? String(e);
-    console.error(`tunebench: upload ${upload.id} (${job.file}) failed:`, e);
+    // Stopped (server shutdown) or killed: interrupted, as after a restart. Nothing was imported.
+    const stopped = e instanceof DataJobError && e.kind === 'stopped';
+    const message = stopped ? `${e.message}; nothing was imported. Upload it again.` : ((e as Error)?.message ?? String(e));
+    if (!stopped) console.error(`tunebench: upload ${upload.id} (${job.file}) failed:`, e);
     await chain;
-    await writeJsonAtomic(p.job, { ...job, state: 'error', finished_at: new Date().toISOString(), error: message } satisfies UploadJob);
+    await writeJsonAtomic(p.job, { ...job, state: stopped ? 'interrupted' : 'error', finished_at: new Date().toISOString(), error: message } satisfies UploadJob);
     await append(p.events, { type: 'failed', message });
   }
 }
 
 /** Waits for a job of this process to finish (tests, and shutting down cleanly). */
 export async function settled(id: string): Promise<void> {
-  await running.get(id);
+  await running.get(id)?.work;
+}
+
+/** Jobs of this process and the pids of their import processes (null until spawned). */
+export function runningUploadJobs(): { id: string; pid: number | null }[] {
+  return [...running].map(([id, r]) => ({ id, pid: r.child?.pid ?? null }));
+}
+
+/** Stops every upload job's process (server shutdown): each ends interrupted, having stored nothing. */
+export function stopUploadJobs(): void {
+  for (const r of running.values()) r.child?.stop();
 }
 
 type JobLine = { type: 'progress' | 'done' | 'failed' } & Record<string, unknown>;

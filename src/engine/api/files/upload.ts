@@ -4,16 +4,14 @@
  * data engine's own validator (validateFile, the same checks as `tunebench validate` and the
  * workbench upload) decides its status: processed, or error with the findings in status_details.
  */
-import { execFile } from 'node:child_process';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Workspace } from '../../workspace.ts';
 import { validateFile } from '../../data/import.ts';
+import { startDataJob } from '../../data/import/process/launch.ts';
 import { SEVERITY_RANK } from '../../data/validate/finding.ts';
 import { badParam, OpenAIError } from '../errors.ts';
 import { newFileId } from '../ids.ts';
-import { entryScript } from '../runtime.ts';
 import { boundaryOf, MultipartError, readMultipart } from './multipart.ts';
 import { FILE_EXTENSIONS, FILE_FORMAT, FILE_VERSION, fileDir, writeFileRecord, type FileRecord, type FileValidation } from './store.ts';
 
@@ -49,11 +47,13 @@ export const IN_PROCESS_VALIDATION_BYTES = 4 * 1024 * 1024;
 
 type Report = Awaited<ReturnType<typeof validateFile>>;
 
-/** The data engine's validator, in process for small files, else in its own process (same code). */
+/**
+ * The data engine's validator, in process for small files, else in its own process (the one the
+ * workbench's uploads use: data/import/process), so a 500 MB scan never blocks the event loop.
+ */
 async function validate(file: string, display: string, bytes: number, tmpDir: string): Promise<Report> {
   if (bytes <= IN_PROCESS_VALIDATION_BYTES) return validateFile(file, { displayName: display, tmpDir, workers: 1 });
-  const { stdout } = await promisify(execFile)(process.execPath, [entryScript('files/validate.mjs'), '--file', file, '--name', display, '--tmp', tmpDir], { maxBuffer: 256 << 20 });
-  return JSON.parse(stdout) as Report;
+  return startDataJob({ mode: 'validate', file, options: { displayName: display, tmpDir } }).done;
 }
 
 function summarize(report: Report): { validation: FileValidation; details: string | null; ok: boolean } {
