@@ -24,7 +24,7 @@ import { makeWorkDir } from './import/workdir.ts';
 import type { Finding, FindingSink, Severity } from './validate/finding.ts';
 import { sqlString } from './duckdb.ts';
 import type { Workspace } from '../workspace.ts';
-import { tempPathFor } from '../util/atomic-write.ts';
+import { sweepDeadTemps, tempPathFor } from '../util/atomic-write.ts';
 import { ENGINE_VERSION } from '../version.ts';
 
 export interface Progress {
@@ -216,6 +216,8 @@ export async function importDataset(ws: Workspace, file: string, opts: ImportOpt
   };
   const detection = await detectFormat(abs, opts.format);
   const finish = (r: Omit<ImportResult, 'elapsedMs' | 'name' | 'phases'>): ImportResult => ({ ...r, name, elapsedMs: Date.now() - started, phases });
+  // Half-written Parquet files of imports killed mid-write (their process is gone).
+  await sweepDeadTemps(ws.dataDir);
   // The intermediate NDJSON is about twice the size of a JSON Lines input.
   const work = await makeWorkDir(ws.tmpDir, stat.size * 2);
   // A big file is hashed while the scan already runs (the scan is thrown away when the hash says

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { writeFileAtomic, writeJsonAtomic } from './atomic-write.ts';
+import { spawnSync } from 'node:child_process';
+import { sweepDeadTemps, tempPathFor, writeFileAtomic, writeJsonAtomic } from './atomic-write.ts';
 import { withLock } from './lock.ts';
 
 function tmpdir() {
@@ -54,5 +55,21 @@ describe('withLock', () => {
     const result = await withLock(lock, async () => 'got it', 2000);
     expect(result).toBe('got it');
     expect(fs.existsSync(lock)).toBe(false);
+  });
+});
+
+describe('sweeping temporary files of dead writers', () => {
+  it('removes the temp files of a process that is gone, and keeps live ones and ordinary files', async () => {
+    const dir = tmpdir();
+    // A real pid that has exited: a child that ran and finished.
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const deadTmp = `.abc.parquet.${dead}.0badf00d.tmp`;
+    fs.writeFileSync(path.join(dir, deadTmp), 'half');
+    const liveTmp = path.basename(tempPathFor(path.join(dir, 'def.parquet')));
+    fs.writeFileSync(path.join(dir, liveTmp), 'being written');
+    fs.writeFileSync(path.join(dir, 'abc.parquet'), 'kept');
+    fs.writeFileSync(path.join(dir, 'notes.tmp'), 'not ours');
+    expect(await sweepDeadTemps(dir)).toEqual([deadTmp]);
+    expect(fs.readdirSync(dir).sort()).toEqual([liveTmp, 'abc.parquet', 'notes.tmp'].sort());
   });
 });

@@ -46,6 +46,31 @@ export async function writeJsonAtomic(target: string, value: unknown): Promise<v
   await writeFileAtomic(target, JSON.stringify(value, null, 2) + '\n');
 }
 
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temporary files (tempPathFor) in `dir` whose writing process is gone: what a
+ * process killed mid-write (SIGKILL, power loss) leaves behind. Files of live processes stay.
+ * Returns the names removed.
+ */
+export async function sweepDeadTemps(dir: string): Promise<string[]> {
+  const removed: string[] = [];
+  for (const name of await fsp.readdir(dir).catch(() => [] as string[])) {
+    const m = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name);
+    if (!m || processAlive(Number(m[1]))) continue;
+    await fsp.rm(path.join(dir, name), { force: true }).catch(() => {});
+    removed.push(name);
+  }
+  return removed;
+}
+
 /** Moves a finished temporary file into place (same file system), replacing any old one. */
 export async function commitFile(tmp: string, target: string): Promise<void> {
   await fsp.mkdir(path.dirname(target), { recursive: true });
