@@ -23,6 +23,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildIfNeeded } from '../scripts/build-if-needed.js';
 import { shared } from '../tests/support/shared.ts';
+import { pct } from './support/latency.mts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const modelDir = path.join(root, 'bench', 'out', 'serve-stories15m');
@@ -40,10 +41,6 @@ const WORKERS = flag('workers', 1);
 
 const PROMPTS = ['Once upon a time there was a little dog.', 'Tell me about the sea.', 'Why is the sky blue?', 'Write a short story about a cat and a ball.', 'What did Lily find in the garden?', 'How do birds fly?'];
 
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
-}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {

@@ -33,6 +33,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startApp } from '../tests/e2e/support/app.ts';
 import { REPO_ROOT, shared } from '../tests/support/shared.ts';
+import { pct, timedGet } from './support/latency.mts';
 
 function flag(name: string, def: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -44,11 +45,6 @@ const RUNS = flag('runs', 2);
 const EVERY_MS = 100;
 const OUT = path.join(REPO_ROOT, 'bench', 'out');
 
-function pct(xs: number[], p: number): number {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
-}
 
 function ensureInput(): string {
   // The same name and make_scale arguments as bench/import.bench.mts: one cached input for both.
@@ -62,13 +58,6 @@ function ensureInput(): string {
   return file;
 }
 
-async function timedGet(url: string): Promise<number> {
-  const t0 = performance.now();
-  const r = await fetch(`${url}/api/health`);
-  await r.arrayBuffer();
-  if (!r.ok) throw new Error(`GET /api/health: ${r.status}`);
-  return performance.now() - t0;
-}
 
 interface Job {
   state: string;

@@ -19,6 +19,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startApp } from '../tests/e2e/support/app.ts';
 import { REPO_ROOT, shared } from '../tests/support/shared.ts';
+import { pct, timedGet } from './support/latency.mts';
 
 function flag(name: string, def: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -45,19 +46,7 @@ eval [base, tuned] on test {
 }
 `;
 
-function pct(xs: number[], p: number): number {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
-}
 
-async function timedGet(url: string): Promise<number> {
-  const t0 = performance.now();
-  const r = await fetch(`${url}/api/health`);
-  await r.arrayBuffer();
-  if (!r.ok) throw new Error(`GET /api/health: ${r.status}`);
-  return performance.now() - t0;
-}
 
 interface Status {
   status: string;

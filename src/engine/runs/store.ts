@@ -10,26 +10,18 @@ import os from 'node:os';
 import type { Plan } from '../../../dsl/plan.ts';
 import { PLAN_FORMAT, PLAN_VERSION } from '../../../dsl/plan.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.ts';
+import { processAlive } from '../util/process.ts';
 import type { Workspace } from '../workspace.ts';
 import { isRunId, runPaths } from './layout.ts';
 import { RUN_FORMAT, RUN_STORE_VERSION, STATUS_FORMAT, type RunManifest, type RunRecord, type RunStatus, type RunSummary } from './types.ts';
 
 export const TERMINAL: ReadonlySet<string> = new Set(['succeeded', 'failed', 'cancelled']);
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** The status says the run is in progress, but its process (on this host) has gone. */
 export function isStale(status: RunStatus): boolean {
   if (TERMINAL.has(status.status) || status.pid === null) return false;
   if (status.host !== null && status.host !== os.hostname()) return false;
-  return !alive(status.pid);
+  return !processAlive(status.pid);
 }
 
 async function readJson<T>(file: string, what: string): Promise<T> {

@@ -4,15 +4,7 @@
  * lock whose owner is no longer alive is taken over.
  */
 import fsp from 'node:fs/promises';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { processAlive } from './process.ts';
 
 export async function withLock<T>(lockPath: string, fn: () => Promise<T>, timeoutMs = 60_000): Promise<T> {
   const start = Date.now();
@@ -25,7 +17,7 @@ export async function withLock<T>(lockPath: string, fn: () => Promise<T>, timeou
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const owner = Number((await fsp.readFile(lockPath, 'utf8').catch(() => '')).trim());
-      if (owner && !alive(owner)) {
+      if (owner && !processAlive(owner)) {
         await fsp.rm(lockPath, { force: true });
         continue;
       }

@@ -7,23 +7,15 @@
  */
 import fsp from 'node:fs/promises';
 import path from 'node:path';
+import { processAlive } from '../../util/process.ts';
 
 const SHM = '/dev/shm';
 const PREFIX = 'tunebench-import-';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 async function removeStale(dir: string): Promise<void> {
   for (const name of await fsp.readdir(dir).catch(() => [] as string[])) {
     const m = new RegExp(`^${PREFIX}(\\d+)-`).exec(name);
-    if (m && !alive(Number(m[1]))) await fsp.rm(path.join(dir, name), { recursive: true, force: true }).catch(() => {});
+    if (m && !processAlive(Number(m[1]))) await fsp.rm(path.join(dir, name), { recursive: true, force: true }).catch(() => {});
   }
 }
 

@@ -20,6 +20,7 @@ import path from 'node:path';
 import { openWorkspace } from '../../workspace.ts';
 import { PipelineCheckError, rerun, startRun, type StartedRun } from '../index.ts';
 import { isSourceMessage, type RunReport } from './protocol.ts';
+import { interruptSignal } from '../../util/process.ts';
 
 interface Args {
   workspace: string;
@@ -65,26 +66,6 @@ function sourceFromParent(): Promise<string> {
   });
 }
 
-/** Aborts on SIGTERM, SIGINT or the parent's disconnect; a second signal exits at once. */
-function interruptSignal(): AbortSignal {
-  const controller = new AbortController();
-  const interrupt = (why: string) => {
-    if (!controller.signal.aborted) controller.abort(new Error(why));
-  };
-  // Ctrl+C in the server's terminal sends SIGINT to this process too, and then the server's
-  // shutdown sends SIGTERM: only the same signal twice means "stop now, skip the checkpoint".
-  for (const sig of ['SIGTERM', 'SIGINT'] as const) {
-    let seen = false;
-    process.on(sig, () => {
-      if (seen) process.exit(sig === 'SIGINT' ? 130 : 143);
-      seen = true;
-      interrupt(`interrupted by ${sig} (the web server stops its runs when it shuts down)`);
-    });
-  }
-  process.once('disconnect', () => interrupt('interrupted: the web server went away'));
-  return controller.signal;
-}
-
 /** Runs to the end; resolves with the exit code (0 succeeded, 1 failed or not started, 2 usage, 130 cancelled). */
 export async function runProcessMain(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
@@ -92,7 +73,7 @@ export async function runProcessMain(argv: string[]): Promise<number> {
     await report({ type: 'error', message: args });
     return 2;
   }
-  const signal = interruptSignal();
+  const signal = interruptSignal((cause) => (cause === 'disconnect' ? 'interrupted: the web server went away' : `interrupted by ${cause} (the web server stops its runs when it shuts down)`));
   let started: StartedRun;
   try {
     const ws = await openWorkspace(args.workspace);

@@ -14,28 +14,11 @@ import { importDataset, validateFile, type Progress } from '../../import.ts';
 import { workersAvailable } from '../scan.ts';
 import { openWorkspace } from '../../../workspace.ts';
 import { isJobMessage, type JobMessage, type JobReport } from './protocol.ts';
+import { interruptSignal } from '../../../util/process.ts';
 
 function send(m: JobReport): Promise<void> {
   if (!process.send || !process.connected) return Promise.resolve(); // the parent is gone: nobody to tell
   return new Promise((resolve) => process.send!(m, undefined, {}, () => resolve()));
-}
-
-/** Aborts on SIGTERM, SIGINT or the parent's disconnect; the same signal twice exits at once. */
-function interruptSignal(): AbortSignal {
-  const controller = new AbortController();
-  const interrupt = (why: string) => {
-    if (!controller.signal.aborted) controller.abort(new Error(why));
-  };
-  for (const sig of ['SIGTERM', 'SIGINT'] as const) {
-    let seen = false;
-    process.on(sig, () => {
-      if (seen) process.exit(sig === 'SIGINT' ? 130 : 143);
-      seen = true;
-      interrupt(`stopped (${sig})`);
-    });
-  }
-  process.once('disconnect', () => interrupt('stopped (the process that started it went away)'));
-  return controller.signal;
 }
 
 function jobFromParent(signal: AbortSignal): Promise<JobMessage> {
@@ -68,7 +51,7 @@ export async function importProcessMain(): Promise<number> {
     console.error('import-process.mjs runs jobs sent by its parent over IPC (engine/data/import/process/launch.ts); it is not run by hand');
     return 2;
   }
-  const signal = interruptSignal();
+  const signal = interruptSignal((cause) => (cause === 'disconnect' ? 'stopped (the process that started it went away)' : `stopped (${cause})`));
   let message: JobMessage;
   try {
     message = await jobFromParent(signal);
