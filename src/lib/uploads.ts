@@ -22,6 +22,11 @@ export interface UploadSettings {
   name: string;
   format: UploadFormat | null;
   skipInvalid: boolean;
+  /**
+   * CSV / Parquet column mapping as `tunebench import --map` takes it
+   * (`user=instruction,assistant=response,intent=label`); absent: guessed from the column names.
+   */
+  map?: string;
 }
 
 /** POST /api/uploads answers with this (202): the job exists and runs. */
@@ -52,6 +57,8 @@ export interface UploadOutcome {
   rows: number;
   file: string;
   format: string;
+  /** CSV / Parquet: the column mapping used, as given or as guessed (absent in reports written before mappings were recorded). */
+  mapping?: { text: string; given: boolean } | null;
   lines: number;
   records: number;
   valid: number;

@@ -1,6 +1,7 @@
 /**
  * The dataset pages end to end on a fresh workspace: upload a file (file picker, and drag and
- * drop) and see the import's row count and validation report; upload a bad file from the shared
+ * drop) and see the import's row count and validation report; upload a CSV whose columns need a
+ * mapping and choose it in the form's selects; upload a bad file from the shared
  * corpus and follow a finding to its line; browse and search the conversations; read the
  * statistics; save a SQL console result as a new dataset version with its query as lineage.
  * Expected values come from the generator below and the bad corpus's manifest.
@@ -85,6 +86,37 @@ describeBrowser('datasets: upload, report, browse, stats, save from SQL', () => 
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     await page.getByRole('region', { name: 'Validation report' }).getByTestId('rows-imported').filter({ hasText: '12' }).waitFor({ timeout: 60_000 });
     await page.getByTestId('rows-dropped').filter({ hasText: '12' }).waitFor();
+  });
+
+  it('imports a CSV whose columns need a mapping, chosen in the form', async () => {
+    const rows = 24;
+    const file = path.join(dir, 'incoming', 'faq.csv');
+    const body = Array.from({ length: rows }, (_, k) => `"Question ${k + 1}, please?",Answer ${k + 1},${intentOf(k + 1)}`);
+    fs.writeFileSync(file, ['q,a,label', ...body].join('\n') + '\n');
+    await page.getByRole('button', { name: 'Import another file' }).click();
+    await page.locator('#dataset-file').setInputFiles(file);
+    const mapping = page.getByRole('group', { name: 'Column mapping' });
+    // The header was read in the browser; no column name is recognised, so nothing can be sent yet.
+    await mapping.getByRole('alert').filter({ hasText: 'choose which hold the user and assistant turns' }).waitFor();
+    const importButton = page.getByRole('button', { name: 'Import', exact: true });
+    expect(await importButton.isDisabled()).toBe(true);
+    await mapping.getByLabel('User turn').selectOption({ label: 'q' });
+    await mapping.getByLabel('Assistant turn').selectOption({ label: 'a' });
+    const keep = mapping.getByRole('group', { name: 'Keep as metadata' });
+    expect(await keep.getByRole('checkbox', { name: 'label' }).isChecked()).toBe(true);
+    await keep.getByLabel('Store label as column').fill('intent');
+    await keep.getByLabel('Store label as column').press('Tab');
+    // The selects wrote the mapping text, which is what is sent.
+    expect(await mapping.getByLabel('Mapping', { exact: true }).inputValue()).toBe('user=q,assistant=a,intent=label');
+    await screenshot(page, 'datasets-column-mapping');
+    await importButton.click();
+    const report = page.getByRole('region', { name: 'Validation report' });
+    await report.getByTestId('rows-imported').filter({ hasText: String(rows) }).waitFor({ timeout: 60_000 });
+    expect(await report.getByTestId('column-mapping').innerText()).toBe('user=q,assistant=a,intent=label');
+    await page.getByTestId('rows-faq').filter({ hasText: String(rows) }).waitFor();
+    const v = (await readCatalog(await openWorkspace(dir))).datasets.faq.versions[0];
+    expect(v.rows).toBe(rows);
+    expect(v.columns.map((c) => c.name)).toContain('intent');
   });
 
   it('reports a bad file with findings by line, and each finding opens its record', async (ctx) => {

@@ -4,7 +4,7 @@
  * server's event loop: a million-row import is seconds of CPU, and inside the server's Vite
  * bundle the import's scan worker threads could not start. Progress from the child is appended
  * to the upload folder's events.jsonl, which the page follows over SSE (tailJsonl) and can pick
- * up again after a reload. The outcome goes to job.json.
+ * up again after a reload. The outcome goes to job.json (worded for the web: upload-outcome.ts).
  *
  * A job that this server process is not running but that its record calls running was cut off
  * by a restart: it is reported as interrupted. The same for a job whose process was stopped
@@ -17,15 +17,16 @@
  */
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import type { ImportResult, Report } from '../../engine/data/import.ts';
 import { DataJobError, startDataJob, type DataJob, type DataJobRun } from '../../engine/data/import/process/launch.ts';
 import { datasetNameFromFile, validateDatasetName } from '../../engine/data/catalog.ts';
+import { parseMapping } from '../../engine/data/formats/mapping.ts';
 import type { Workspace } from '../../engine/workspace.ts';
 import { writeJsonAtomic } from '../../engine/util/atomic-write.ts';
 import { ApiFailure } from './api-error.ts';
 import { tailJsonl } from './tail-jsonl.ts';
+import { outcomeOf } from './upload-outcome.ts';
 import { uploadDir, type ReceivedUpload } from './uploads.ts';
-import { UPLOAD_FORMATS, type UploadFormat, type UploadJob, type UploadOutcome, type UploadSettings } from '$lib/uploads';
+import { UPLOAD_FORMATS, type UploadFormat, type UploadJob, type UploadSettings } from '$lib/uploads';
 
 /** Jobs this process runs now (by id), with the import process of each once it is spawned. */
 const running = new Map<string, { work: Promise<void>; child: DataJobRun<DataJob> | null }>();
@@ -48,7 +49,15 @@ export function uploadSettings(params: URLSearchParams, fileName: string): Uploa
     throw new ApiFailure(400, 'bad_format', `format must be one of ${UPLOAD_FORMATS.join(', ')} (or empty to detect it), got '${format}'`, { field: 'format' });
   }
   const skip = params.get('skipInvalid');
-  return { mode, name, format: format as UploadFormat | null, skipInvalid: skip === '1' || skip === 'true' };
+  const map = (params.get('map') ?? '').trim();
+  if (map) {
+    try {
+      parseMapping(map, 'mapping');
+    } catch (e) {
+      throw new ApiFailure(400, 'bad_mapping', (e as Error).message, { field: 'map' });
+    }
+  }
+  return { mode, name, format: format as UploadFormat | null, skipInvalid: skip === '1' || skip === 'true', ...(map ? { map } : {}) };
 }
 
 export async function readJob(ws: Workspace, id: string): Promise<UploadJob> {
@@ -70,31 +79,6 @@ export async function readJob(ws: Workspace, id: string): Promise<UploadJob> {
 
 async function append(file: string, value: unknown): Promise<void> {
   await fsp.appendFile(file, JSON.stringify(value) + '\n');
-}
-
-function outcomeOf(settings: UploadSettings, r: ImportResult | Report, elapsedMs: number): UploadOutcome {
-  const base = {
-    mode: settings.mode,
-    file: r.file,
-    format: `${r.detection.format}${r.detection.container === 'csv' || r.detection.container === 'parquet' ? '' : ` (${r.detection.container})`}`,
-    lines: r.lines,
-    records: r.records,
-    valid: r.valid,
-    errors: r.errors,
-    warnings: r.warnings,
-    duplicates: r.duplicates,
-    counts: r.counts,
-    findings: r.findings,
-    skippedLines: r.skippedLines
-  };
-  if ('status' in r) {
-    return { ...base, ok: r.ok, status: r.status, message: r.message, name: r.name, version: r.version?.version ?? null, rows: r.rows, elapsedMs: r.elapsedMs };
-  }
-  const ok = r.errors === 0;
-  const message = ok
-    ? `${r.file} is valid: ${r.valid} records${r.warnings ? `, ${r.warnings} warning${r.warnings === 1 ? '' : 's'}` : ''}`
-    : `${r.file} has ${r.errors} error${r.errors === 1 ? '' : 's'} in ${r.records - r.valid} of ${r.records} records`;
-  return { ...base, ok, status: ok ? 'valid' : 'invalid', message, name: null, version: null, rows: r.valid, elapsedMs };
 }
 
 /** Creates the job record and starts the work (in its own process); returns at once. */
@@ -126,9 +110,11 @@ export async function startUploadJob(ws: Workspace, upload: ReceivedUpload, disp
 function dataJob(ws: Workspace, upload: ReceivedUpload, job: UploadJob): DataJob {
   const { settings } = job;
   const format = settings.format ?? undefined;
+  // Checked by uploadSettings(); crosses to the child as the object importDataset takes.
+  const mapping = settings.map ? parseMapping(settings.map, 'mapping') : undefined;
   return settings.mode === 'import'
-    ? { mode: 'import', workspace: ws.root, file: upload.file, options: { format, name: settings.name, skipInvalid: settings.skipInvalid } }
-    : { mode: 'validate', file: upload.file, options: { format, tmpDir: ws.tmpDir, displayName: job.file } };
+    ? { mode: 'import', workspace: ws.root, file: upload.file, options: { format, mapping, name: settings.name, skipInvalid: settings.skipInvalid } }
+    : { mode: 'validate', file: upload.file, options: { format, mapping, tmpDir: ws.tmpDir, displayName: job.file } };
 }
 
 async function runJob(ws: Workspace, upload: ReceivedUpload, job: UploadJob, onChild: (child: DataJobRun<DataJob>) => void): Promise<void> {

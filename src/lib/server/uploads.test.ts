@@ -4,6 +4,8 @@ import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openWorkspace, type Workspace } from '../../engine/workspace.ts';
 import { importDataset } from '../../engine/data/import.ts';
+import { readCatalog, versionPath } from '../../engine/data/catalog.ts';
+import { queryRows, sqlString } from '../../engine/data/duckdb.ts';
 import { ApiFailure } from './api-error.ts';
 import { isUploadId, newUploadId, parseByteSize, receiveUpload, safeUploadName, sweepUploads, uploadLimit, uploadsDir } from './uploads.ts';
 import { jobEvents, jobPaths, readJob, settled, startUploadJob, uploadSettings } from './import-jobs.ts';
@@ -94,6 +96,26 @@ describe('upload jobs', () => {
     expect(() => settings({ name: 'bad name' })).toThrow(ApiFailure);
     expect(() => settings({ format: 'yaml' })).toThrow(ApiFailure);
     expect(() => settings({ mode: 'delete' })).toThrow(ApiFailure);
+    expect(settings({ map: ' user=q,assistant=a,system="Be brief, please." ' })).toEqual({ mode: 'import', name: 'tickets', format: null, skipInvalid: false, map: 'user=q,assistant=a,system="Be brief, please."' });
+    expect(settings({ map: '' })).not.toHaveProperty('map');
+  });
+
+  it('a map that does not parse is a 400 bad_mapping naming the part, on the map field', () => {
+    for (const [map, message] of [
+      ['user=q,assistant', "cannot read mapping at 'assistant': expected target=column[,target=column...]"],
+      ['user=q,assistant=', 'mapping assistant= names no column'],
+      [',', "cannot read mapping at ',': expected target=column[,target=column...]"]
+    ]) {
+      const e = (() => {
+        try {
+          return settings({ map });
+        } catch (x) {
+          return x;
+        }
+      })();
+      expect(e).toSatisfy(failure(400, 'bad_mapping'));
+      expect(e).toMatchObject({ message, details: { field: 'map' } });
+    }
   });
 
   it('imports in the background, logging progress and then the report; events replay from any offset', async () => {
@@ -126,6 +148,9 @@ describe('upload jobs', () => {
     const o = (await readJob(ws, up.id)).outcome!;
     expect(o).toMatchObject({ ok: false, status: 'failed', version: null });
     expect(o.findings.filter((f) => f.severity === 'error').map((f) => f.line)).toEqual([2]);
+    // The way out, in the form's words rather than the CLI's flag.
+    expect(o.message).toContain('tick “Skip invalid records”');
+    expect(o.message).not.toContain('--skip-invalid');
     expect(fs.existsSync(ws.catalogPath) ? JSON.parse(fs.readFileSync(ws.catalogPath, 'utf8')).datasets : {}).toEqual({});
   });
 
@@ -148,5 +173,68 @@ describe('upload jobs', () => {
     for await (const e of jobEvents(ws, up.id, 0, new AbortController().signal)) events.push(e.event);
     expect(events).toEqual(['failed', 'end']);
     await expect(readJob(ws, 'u-20260101-000000-000000')).rejects.toSatisfy(failure(404, 'upload_not_found'));
+  });
+});
+
+describe('uploads with a column mapping (CSV)', () => {
+  const settings = (q: Record<string, string>, file = 'faq.csv') => uploadSettings(new URLSearchParams(q), file);
+  // Columns no guess recognises: q (the question), a (the answer), label (the intent).
+  const ROWS = [
+    ['How do I reset my password?', 'Use "Forgot password" on the sign-in page.', 'account'],
+    ['Where is my parcel, please?', 'It ships tomorrow.', 'shipping'],
+    ['Can I pay by card?', 'Yes, every major card.', 'billing']
+  ];
+  const csv = ['q,a,label', ...ROWS.map((r) => r.map((v) => `"${v.replace(/"/g, '""')}"`).join(','))].join('\n') + '\n';
+
+  async function run(q: Record<string, string>) {
+    const up = await receiveUpload(ws, post(csv), 'faq.csv');
+    await startUploadJob(ws, up, 'faq.csv', settings(q));
+    await settled(up.id);
+    return readJob(ws, up.id);
+  }
+
+  it('without a map: nothing imported, and the report says to fill in the column mapping', async () => {
+    const job = await run({ name: 'faq' });
+    expect(job.state).toBe('done');
+    const o = job.outcome!;
+    expect(o).toMatchObject({ ok: false, status: 'failed', version: null, rows: 0, mapping: null });
+    expect(o.message).toBe('faq.csv was not imported: line 1: cannot tell which columns hold the conversation (columns: q, a, label); choose them under “Column mapping” (user and assistant) and upload the file again');
+    const f = o.findings.find((x) => x.code === 'mapping_error')!;
+    expect(f.hint).toMatch(/“Column mapping” on the upload form/);
+    // The web wording only: no CLI flag in what the page shows.
+    expect(JSON.stringify(o)).not.toContain('--map');
+    expect((await readCatalog(ws)).datasets).toEqual({});
+
+    const checked = await run({ mode: 'validate' });
+    expect(checked.outcome).toMatchObject({ ok: false, status: 'invalid' });
+    expect(checked.outcome!.message).toMatch(/^faq\.csv cannot be read: cannot tell which columns hold the conversation .*“Column mapping”/);
+  });
+
+  it('with map=user=q,assistant=a,intent=label: the rows, with an intent column, and the mapping on record', async () => {
+    const map = 'user=q,assistant=a,intent=label';
+    const job = await run({ name: 'faq', map });
+    expect(job.settings.map).toBe(map);
+    expect(job.outcome).toMatchObject({ ok: true, status: 'created', name: 'faq', rows: ROWS.length, mapping: { text: map, given: true } });
+    const v = (await readCatalog(ws)).datasets.faq.versions[0];
+    expect(v.lineage).toMatchObject({ options: { mapping: { user: 'q', assistant: 'a', intent: 'label' } } });
+    const rows = await queryRows<{ user_text: string; assistant_text: string; intent: string }>(
+      `SELECT user_text, assistant_text, intent FROM read_parquet(${sqlString(versionPath(ws, v))}) ORDER BY source_line`
+    );
+    expect(rows.map((r) => [r.user_text, r.assistant_text, r.intent])).toEqual(ROWS);
+    expect(v.columns.map((c) => c.name)).toContain('intent');
+    expect(v.columns.map((c) => c.name)).not.toContain('label');
+  });
+
+  it('a mapping naming a column the file lacks: reported in the web’s words', async () => {
+    const job = await run({ name: 'faq2', map: 'user=q,assistant=answer' });
+    expect(job.outcome).toMatchObject({ ok: false, status: 'failed', mapping: { text: 'user=q,assistant=answer', given: true } });
+    expect(job.outcome!.message).toContain("column mapping assistant=answer: no column 'answer'; columns: q, a, label");
+  });
+
+  it('a guessed mapping is on record too', async () => {
+    const up = await receiveUpload(ws, post('prompt,completion,label\nHi,Hello,greet\n'), 'guess.csv');
+    await startUploadJob(ws, up, 'guess.csv', settings({}, 'guess.csv'));
+    await settled(up.id);
+    expect((await readJob(ws, up.id)).outcome).toMatchObject({ ok: true, rows: 1, mapping: { text: 'user=prompt,assistant=completion', given: false } });
   });
 });

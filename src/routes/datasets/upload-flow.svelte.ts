@@ -56,6 +56,7 @@ export class UploadFlow {
     const q = new URLSearchParams({ filename: file.name, mode: settings.mode, skipInvalid: settings.skipInvalid ? '1' : '0' });
     if (settings.name.trim()) q.set('name', settings.name.trim());
     if (settings.format) q.set('format', settings.format);
+    if (settings.map) q.set('map', settings.map);
     try {
       const started = await upload<UploadStarted>(`/api/uploads?${q}`, file, {
         signal: this.#abort.signal,

@@ -7,8 +7,8 @@
  * one error instead of growing without bound.
  */
 import fsp from 'node:fs/promises';
-import path from 'node:path';
 import { firstInvalidUtf8 } from '../validate/encoding.ts';
+import { pickDelimiter } from './csv-header.ts';
 import { mapRow, resolveMapping, type Mapping, type ResolvedMapping } from './mapping.ts';
 
 export interface CsvRowSink {
@@ -24,13 +24,6 @@ const CHUNK = 4 << 20;
 const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
-
-function pickDelimiter(file: string, firstLine: string): string {
-  if (path.extname(file).toLowerCase() === '.tsv') return '\t';
-  const count = (ch: string) => firstLine.split(ch).length - 1;
-  const cands = [',', ';', '\t'].map((d) => [d, count(d)] as const).sort((a, b) => b[1] - a[1]);
-  return cands[0][1] > 0 ? cands[0][0] : ',';
-}
 
 function countNewlines(s: string): number {
   let n = 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mapRow, parseMapping, resolveMapping } from './mapping.ts';
+import { canBeMapped, formatMapping, mapRow, parseMapping, resolveMapping } from './mapping.ts';
 
 describe('column mapping', () => {
   it('parses target=column lists, with quoted literal text', () => {
@@ -7,6 +7,20 @@ describe('column mapping', () => {
     expect(parseMapping('system="Be brief, please.",user=q,assistant=a')).toEqual({ system: '"Be brief, please."', user: 'q', assistant: 'a' });
     expect(() => parseMapping('user')).toThrow(/--map/);
     expect(() => parseMapping('user=')).toThrow(/names no column/);
+  });
+
+  it('names the mapping in its messages as the caller calls it', () => {
+    expect(() => parseMapping('user')).toThrow("cannot read --map at 'user'");
+    expect(() => parseMapping('user', 'mapping')).toThrow("cannot read mapping at 'user': expected target=column[,target=column...]");
+    expect(() => parseMapping('user= ,assistant=a', 'mapping')).toThrow('mapping user= names no column');
+  });
+
+  it('writes a mapping that parses back to itself; names with a comma or edge spaces cannot be written', () => {
+    const m = { system: JSON.stringify('Be brief, "please".\nThanks'), user: 'my question', assistant: 'a=b', intent: 'label' };
+    expect(formatMapping(m)).toBe('system="Be brief, \\"please\\".\\nThanks",user=my question,assistant=a=b,intent=label');
+    expect(parseMapping(formatMapping(m))).toEqual(m);
+    expect(['q', 'my question', 'a=b', 'x"y'].every(canBeMapped)).toBe(true);
+    expect(['', ' q', 'q ', 'a,b', '"quoted"'].some(canBeMapped)).toBe(false);
   });
 
   it('checks explicit mappings against the columns', () => {

@@ -8,6 +8,9 @@
  * metadata column of that name. A quoted value is literal text (handy for a fixed system prompt).
  * Without --map, common column names are recognised and every other column becomes metadata.
  * A mapped row is handed to the OpenAI format checks as {"messages": [...], ...metadata}.
+ *
+ * Pure (no Node modules): the web upload form imports it to parse, guess and write mappings in
+ * the browser exactly as the engine reads them.
  */
 import { RESERVED_COLUMNS } from '../schema.ts';
 import { isPlainObject } from './types.ts';
@@ -16,29 +19,52 @@ export type Mapping = Record<string, string>;
 
 export const CONVERSATION_TARGETS = ['system', 'user', 'assistant', 'messages'] as const;
 
-const GUESSES: Record<string, string[]> = {
+/** Column names recognised (case-insensitively, first match wins) when no mapping is given. */
+export const COLUMN_GUESSES: Readonly<Record<(typeof CONVERSATION_TARGETS)[number], readonly string[]>> = {
   messages: ['messages', 'conversation', 'conversations_json'],
   system: ['system', 'system_prompt', 'instructions_system'],
   user: ['user', 'prompt', 'instruction', 'question', 'input', 'query', 'request', 'context', 'text'],
   assistant: ['assistant', 'response', 'completion', 'answer', 'output', 'reply', 'target']
 };
 
-/** Parses `k=v,k=v` (a quoted value may contain commas). Throws with a message naming the part. */
-export function parseMapping(spec: string): Mapping {
+/**
+ * Parses `k=v,k=v` (a quoted value may contain commas). Throws with a message naming the part;
+ * `what` names the mapping in it (the CLI's flag; the web says `mapping`).
+ */
+export function parseMapping(spec: string, what = '--map'): Mapping {
   const out: Mapping = {};
   const re = /\s*([^=,\s]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^,]*)\s*(?:,|$)/y;
   let at = 0;
   while (at < spec.length) {
     re.lastIndex = at;
     const m = re.exec(spec);
-    if (!m || m[0].length === 0) throw new Error(`cannot read --map at '${spec.slice(at)}': expected target=column[,target=column...]`);
+    if (!m || m[0].length === 0) throw new Error(`cannot read ${what} at '${spec.slice(at)}': expected target=column[,target=column...]`);
     const value = m[2].trim();
-    if (!value) throw new Error(`--map ${m[1]}= names no column`);
+    if (!value) throw new Error(`${what} ${m[1]}= names no column`);
     out[m[1]] = value;
     at = re.lastIndex;
   }
-  if (Object.keys(out).length === 0) throw new Error('--map is empty: expected target=column[,target=column...]');
+  if (Object.keys(out).length === 0) throw new Error(`${what} is empty: expected target=column[,target=column...]`);
   return out;
+}
+
+/**
+ * The mapping as parseMapping reads it back: `target=value` joined by commas. Values are written
+ * as they are held (a literal keeps its quotes), so a column named in one must be one that
+ * canBeMapped() accepts.
+ */
+export function formatMapping(m: Mapping): string {
+  return Object.entries(m)
+    .map(([t, v]) => `${t}=${v}`)
+    .join(',');
+}
+
+/**
+ * Whether a mapping can name this column: parseMapping trims values, ends them at a comma and
+ * reads a quoted one as literal text, so such names cannot be written.
+ */
+export function canBeMapped(column: string): boolean {
+  return column !== '' && column.trim() === column && !column.includes(',') && !isLiteral(column);
 }
 
 export function isLiteral(v: string): boolean {
@@ -77,7 +103,7 @@ export function resolveMapping(columns: string[], explicit?: Mapping): ResolvedM
   const mapping: Mapping = {};
   const used = new Set<string>();
   for (const target of CONVERSATION_TARGETS) {
-    for (const g of GUESSES[target]) {
+    for (const g of COLUMN_GUESSES[target]) {
       const col = byLower.get(g);
       if (col && !used.has(col)) {
         mapping[target] = col;

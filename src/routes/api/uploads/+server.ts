@@ -7,8 +7,9 @@ import { uploadEventsUrl, uploadPage, type UploadStarted } from '$lib/uploads';
 
 /**
  * A dataset file to import or validate: the body is the file's bytes, the query names it
- * (?filename=support.jsonl&name=support&format=&skipInvalid=1&mode=import|validate).
- * Answers 202 once the file is stored; follow the job at `events`.
+ * (?filename=support.jsonl&name=support&format=&skipInvalid=1&mode=import|validate, and for a CSV /
+ * Parquet file map=user=q,assistant=a,intent=label as `tunebench import --map` takes it; a map that
+ * does not parse is a 400 bad_mapping). Answers 202 once the file is stored; follow the job at `events`.
  */
 export const POST = apiHandler(async ({ request, url }) => {
   const ws = await serverWorkspace();
