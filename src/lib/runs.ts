@@ -3,28 +3,15 @@
  * eval results with their metric cards, checkpoints, exports), prediction pages, and their URLs.
  * Shared by the server loads, the /api routes and the pages; types only cross from the engine.
  */
-import type { RunManifest, RunState, RunStatus, StageStatus } from '../engine/runs/types.ts';
+import type { RunBasics, RunManifest, RunState, RunStatus, StageStatus } from '../engine/runs/types.ts';
 import type { MetricCard } from '../engine/eval/index.ts';
 import type { MetricLine } from '../engine/train/metrics.ts';
 
 export type { RunManifest, RunState, RunStatus, StageStatus, MetricCard, MetricLine };
 
-/** One row of the runs list. */
-export interface RunRow {
+/** A row of the runs list: the engine's RunBasics (a stale run's status shows as failed: shownStatus). */
+export interface RunRow extends RunBasics {
   id: string;
-  pipeline: string;
-  file: string;
-  /** The recorded status; a run whose process died reads 'failed' with stale = true. */
-  status: RunState;
-  stale: boolean;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-  elapsed_ms: number | null;
-  rerun_of: string | null;
-  stages: number;
-  cache_hits: number;
-  failed_stage: string | null;
   /** Last validation loss (full validation at an epoch end when there is one, else the sampled one). */
   val_loss: number | null;
   train_loss: number | null;

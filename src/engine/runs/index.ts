@@ -17,7 +17,7 @@ import { runPaths } from './layout.ts';
 import { isStale, readStatus, TERMINAL } from './store.ts';
 
 export { startRun, runPipeline, rerun, checkPipeline, PipelineCheckError, type PipelineText, type StartOptions, type StartedRun } from './start.ts';
-export { listRuns, readRun, readStatus, readManifest, isStale } from './store.ts';
+export { listRuns, readRun, readStatus, readManifest, isStale, runBasics } from './store.ts';
 export { cancelRun, RunCancelled, type CancelResult } from './cancel.ts';
 export { recordExport, readExportLog, type ExportLogEntry } from './export-log.ts';
 export { readEvents, appendJsonLine, type EventRead } from './events.ts';

@@ -13,7 +13,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.ts';
 import { processAlive } from '../util/process.ts';
 import type { Workspace } from '../workspace.ts';
 import { isRunId, runPaths } from './layout.ts';
-import { RUN_FORMAT, RUN_STORE_VERSION, STATUS_FORMAT, type RunManifest, type RunRecord, type RunStatus, type RunSummary } from './types.ts';
+import { RUN_FORMAT, RUN_STORE_VERSION, STATUS_FORMAT, type RunBasics, type RunManifest, type RunRecord, type RunStatus, type RunSummary } from './types.ts';
 
 export const TERMINAL: ReadonlySet<string> = new Set(['succeeded', 'failed', 'cancelled']);
 
@@ -114,8 +114,12 @@ function summarize(manifest: RunManifest, status: RunStatus, metrics: Record<str
     const m = s.summary?.metrics;
     if (m && typeof m === 'object') for (const [k, v] of Object.entries(m as Record<string, unknown>)) if (typeof v === 'number') metrics[`${s.id}.${k}`] = v;
   }
+  return { run_id: status.run_id, ...runBasics(manifest, status), metrics };
+}
+
+/** The fields every run listing shows; a run whose process died is `stale`. */
+export function runBasics(manifest: RunManifest, status: RunStatus): RunBasics {
   return {
-    run_id: status.run_id,
     pipeline: status.pipeline,
     file: manifest.file,
     status: status.status,
@@ -127,8 +131,7 @@ function summarize(manifest: RunManifest, status: RunStatus, metrics: Record<str
     rerun_of: manifest.rerun_of,
     stages: status.stages.length,
     cache_hits: status.stages.filter((s) => s.cache?.hit).length,
-    failed_stage: status.stages.find((s) => s.state === 'failed')?.id ?? null,
-    metrics
+    failed_stage: status.stages.find((s) => s.state === 'failed')?.id ?? null
   };
 }
 

@@ -165,8 +165,8 @@ export interface RunRecord {
 }
 
 /** One row of listRuns(). */
-export interface RunSummary {
-  run_id: string;
+/** What every listing of a run shows (CLI `runs`, the web's runs list), from its manifest and status. */
+export interface RunBasics {
   pipeline: string;
   file: string;
   status: RunState;
@@ -179,6 +179,10 @@ export interface RunSummary {
   stages: number;
   cache_hits: number;
   failed_stage: string | null;
+}
+
+export interface RunSummary extends RunBasics {
+  run_id: string;
   /** Key metrics when the run has them (last value of each metric in metrics.jsonl, eval.json aggregates). */
   metrics: Record<string, number>;
 }

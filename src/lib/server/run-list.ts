@@ -4,7 +4,7 @@
  * summary in status.json). Read synchronously (run-files.ts: the list stays fast while a run
  * trains in the server process); 100 runs take a few milliseconds.
  */
-import { isStale, runPaths, type RunStatus } from '../../engine/runs/index.ts';
+import { runBasics, runPaths, type RunStatus } from '../../engine/runs/index.ts';
 import type { Workspace } from '../../engine/workspace.ts';
 import type { RunRow } from '$lib/runs';
 import { lastMetricsSync, readManifestSync, readStatusSync, runIdsSync } from './run-files.ts';
@@ -35,18 +35,7 @@ export function runRow(ws: Workspace, id: string): RunRow {
   const metrics = lastMetricsSync(runPaths(ws, id).metrics);
   return {
     id,
-    pipeline: status.pipeline,
-    file: manifest.file,
-    status: status.status,
-    stale: isStale(status),
-    created_at: status.created_at,
-    started_at: status.started_at,
-    finished_at: status.finished_at,
-    elapsed_ms: status.elapsed_ms,
-    rerun_of: manifest.rerun_of,
-    stages: status.stages.length,
-    cache_hits: status.stages.filter((s) => s.cache?.hit).length,
-    failed_stage: status.stages.find((s) => s.state === 'failed')?.id ?? null,
+    ...runBasics(manifest, status),
     val_loss: num(metrics, 'full_valid_loss', 'valid_loss'),
     train_loss: num(metrics, 'train_loss'),
     eval: evalScores(status)
