@@ -3,6 +3,9 @@
  * temperature, top-k and top-p (nucleus), in that order (as Hugging Face's logits warpers), from a
  * seeded PRNG so a seed reproduces a generation exactly on any backend whose logits agree.
  */
+import { Rng } from '../util/rng.ts';
+
+export { Rng };
 
 export interface SamplingOptions {
   /** 0 (default) = greedy. */
@@ -11,22 +14,6 @@ export interface SamplingOptions {
   topP?: number;
   /** Keep the k most likely tokens (0 = off). */
   topK?: number;
-}
-
-/** mulberry32: a small, fast 32-bit PRNG; plenty for sampling, and identical everywhere. */
-export class Rng {
-  private s: number;
-  constructor(seed: number) {
-    this.s = seed >>> 0;
-  }
-  /** Uniform in [0, 1). */
-  next(): number {
-    this.s = (this.s + 0x6d2b79f5) >>> 0;
-    let t = this.s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
 }
 
 /** Index of the largest value; the lowest index on ties (as torch.argmax). */
