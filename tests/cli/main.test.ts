@@ -3,22 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { main } from '../../src/cli/main.ts';
-import type { CliIO } from '../../src/cli/command.ts';
-
-function capture(): CliIO & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    isTTY: false,
-    out(t: string) {
-      io.stdout += t + '\n';
-    },
-    err(t: string) {
-      io.stderr += t + '\n';
-    }
-  };
-  return io;
-}
+import { capture } from '../support/cli.ts';
 
 describe('tunebench CLI frame', () => {
   it('lists the commands and exits 2 without a command', async () => {

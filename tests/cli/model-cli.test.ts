@@ -8,24 +8,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { main } from '../../src/cli/main.ts';
-import type { CliIO } from '../../src/cli/command.ts';
+import { capture } from '../support/cli.ts';
 import { describeShared, shared, REPO_ROOT } from '../support/shared.ts';
 import { readSafetensors } from '../../src/engine/model/safetensors.ts';
-
-function capture(): CliIO & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    isTTY: false,
-    out(t: string) {
-      io.stdout += t + '\n';
-    },
-    err(t: string) {
-      io.stderr += t + '\n';
-    }
-  };
-  return io;
-}
 
 async function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   const io = capture();

@@ -6,25 +6,10 @@ import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIO } from '../../src/cli/command.ts';
+import { capture } from '../support/cli.ts';
 import { main } from '../../src/cli/main.ts';
 import { describeShared, REPO_ROOT, shared } from '../support/shared.ts';
 import { SAMPLE, tempWorkspace } from './helpers.ts';
-
-function capture(): CliIO & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    isTTY: false,
-    out(t: string) {
-      io.stdout += t + '\n';
-    },
-    err(t: string) {
-      io.stderr += t + '\n';
-    }
-  };
-  return io;
-}
 
 const PIPELINE = fs.readFileSync(path.join(REPO_ROOT, 'pipelines', 'clean-support.ftp'), 'utf8');
 
