@@ -2,8 +2,10 @@
  * Retention end to end: four workbench runs train tinystories-260k (a few LoRA steps each); one
  * model is pinned, one exported from the models page, one with `tunebench export --out DIR` to a
  * folder outside the workspace, and the fourth is left alone. Sweeping at a time past the
- * retention period deletes only the third — its checkpoints and stage-cache entry go, its run
- * stays as history — and sweeping with TUNEBENCH_MODEL_RETENTION=never deletes nothing.
+ * retention period deletes only the fourth — its checkpoints and stage-cache entry go, its run
+ * stays as history — and sweeping with TUNEBENCH_MODEL_RETENTION=never deletes nothing. Then the
+ * same from the command line (`models tuned / pin / unpin / delete`), and `tunebench cancel` of a
+ * run that another process is training.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,6 +13,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeShared, REPO_ROOT, shared } from '../support/shared.ts';
 import { registerBuiltinExecutors, runPipeline, runPaths, readExportLog, readStatus } from '../../src/engine/runs/index.ts';
 import { main } from '../../src/cli/main.ts';
+import { launchRun } from '../../src/engine/runs/process/launch.ts';
+import { capture } from '../support/cli.ts';
 import { openWorkspace, type Workspace } from '../../src/engine/workspace.ts';
 import { forgetModel, listModelInfos, type ModelInfo } from '../../src/engine/api/models/catalog.ts';
 import { exportModel } from '../../src/engine/api/models/export.ts';
@@ -100,5 +104,62 @@ describeShared('retention of fine-tuned models of workbench runs', () => {
     expect(fs.existsSync(exportPath)).toBe(true);
     expect((await readModelsState(ws)).deleted[doomed.id]).toBeTruthy();
     removeDir(outside);
+  }, 120_000);
+
+  const cli = async (...args: string[]) => {
+    const io = capture();
+    const code = await main([...args, '--workspace', root], io, env);
+    return { code, stdout: io.stdout, stderr: io.stderr };
+  };
+
+  it('tunebench models tuned / pin / unpin / delete: the Models page from the command line', async () => {
+    const listed = JSON.parse((await cli('models', 'tuned', '--json')).stdout) as { id: string; pinned: boolean; exported: boolean; expires_at: string | null }[];
+    const pinned = byPipeline('kept_pinned');
+    const cliExported = byPipeline('kept_cli_export');
+    expect(listed.find((r) => r.id === pinned.id)).toMatchObject({ pinned: true, expires_at: null });
+    expect(listed.find((r) => r.id === cliExported.id)).toMatchObject({ pinned: false, exported: true, expires_at: null });
+    expect(listed.some((r) => r.id === byPipeline('expires').id)).toBe(false); // swept above
+
+    const unpin = await cli('models', 'unpin', pinned.id);
+    expect(unpin.code).toBe(0);
+    expect(unpin.stdout).toMatch(/unpinned .* \(expires 20\d\d-/);
+    expect((await cli('models', 'tuned')).stdout).toMatch(/expires 20\d\d-\d\d-\d\d \d\d:\d\d/);
+    expect((await cli('models', 'pin', pinned.id)).stdout).toContain('does not expire');
+
+    const unknown = await cli('models', 'delete', 'ft:nope:x::y');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/ft:nope:x::y/);
+    const base = await cli('models', 'delete', 'tinystories-260k');
+    expect(base.code).toBe(1);
+    expect(base.stderr).toMatch(/base model/);
+  });
+
+  it('tunebench cancel stops a run that another process is training; the stage checkpoints first', async () => {
+    const source = pipeline('long_run', 9).replace('max_steps 2', 'max_steps 2000').replace('epochs 1', 'epochs 50');
+    const started = await launchRun(ws, { source, file: 'pipelines/long_run.ftp' });
+    if (started.type !== 'started') throw new Error(`did not start: ${JSON.stringify(started)}`);
+    // Wait until the train stage has taken a few steps.
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const st = await readStatus(ws, started.runId);
+      if (st.stages.find((s) => s.kind === 'train')?.state === 'running' && fs.existsSync(runPaths(ws, started.runId).metrics) && fs.readFileSync(runPaths(ws, started.runId).metrics, 'utf8').split('\n').length > 3) break;
+      if (Date.now() > deadline) throw new Error(`run still ${st.status} without training steps`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const r = await cli('cancel', started.runId, '--reason', 'enough for the test');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`asked run ${started.runId}`);
+    const exit = await started.exited;
+    expect(exit.code).toBe(130);
+    const st = await readStatus(ws, started.runId);
+    expect(st.status).toBe('cancelled');
+    expect(st.cancel_reason).toBe('enough for the test');
+    const ckpts = fs.readdirSync(path.join(runPaths(ws, started.runId).checkpointsDir, 'tuned'));
+    expect(ckpts.some((c) => /^step-\d+$/.test(c))).toBe(true);
+
+    const again = await cli('cancel', started.runId);
+    expect(again.code).toBe(1);
+    expect(again.stdout).toContain('already cancelled');
+    expect((await cli('cancel', '20991231-000000-aaaaaa')).stderr).toMatch(/no run '20991231-000000-aaaaaa'/);
   }, 120_000);
 });

@@ -14,6 +14,8 @@ const usage = `Usage: tunebench models [--json]
        tunebench models add PATH [--name NAME] [--json]
        tunebench models init --arch llama|gpt2 --preset PRESET --out DIR [--seed N] [--tokenizer DIR] [--force] [--json]
        tunebench models presets [--json]
+       tunebench models tuned [--json]
+       tunebench models pin|unpin|delete MODEL_ID [--json]
 
 Lists the base models tunebench knows: registered ones (models add), model folders in the
 workspace's .tunebench/models/, and folders named by TUNEBENCH_MODELS (colon-separated; each is a
@@ -29,6 +31,11 @@ ${presetLines}
                        byte-level placeholder tokenizer of the preset's vocab size is written
     --force            overwrite a non-empty --out folder
   presets              list the init presets and where their shapes come from
+  tuned                list the fine-tuned models (of runs' train stages and of API jobs) with
+                       their retention: unless pinned or exported, one expires
+                       TUNEBENCH_MODEL_RETENTION (default 15d) after training
+  pin, unpin ID        keep a fine-tuned model for good, or let it expire again
+  delete ID            delete a fine-tuned model's checkpoints (its run and exports stay)
   --json               machine-readable output`;
 
 function entryJson(e: ModelEntry) {
@@ -121,6 +128,12 @@ export const modelsCommand: CliCommand = {
       if (json) ctx.io.out(JSON.stringify({ path: r.dir, preset: values.preset, arch: r.config.arch, parameters: r.parameters, vocab_size: r.config.vocabSize, tokenizer: r.tokenizer, weight_bytes: r.bytes }));
       else ctx.io.out(`wrote ${values.preset} (${formatCount(r.parameters)} parameters, vocab ${r.config.vocabSize}, ${r.tokenizer} tokenizer) to ${r.dir}`);
       return 0;
+    }
+    if (sub === 'tuned') return (await import('./models-tuned.ts')).listTuned(ctx, json);
+    if (sub === 'pin' || sub === 'unpin' || sub === 'delete') {
+      if (rest.length !== 1) throw new UsageError(`models ${sub} needs one fine-tuned MODEL_ID (see tunebench models tuned)\n\n${usage}`);
+      const tuned = await import('./models-tuned.ts');
+      return sub === 'delete' ? tuned.deleteTuned(ctx, rest[0], json) : tuned.pinTuned(ctx, rest[0], sub === 'pin', json);
     }
     throw new UsageError(`unknown models subcommand '${sub}'\n\n${usage}`);
   }
