@@ -287,7 +287,7 @@ export async function importDataset(ws: Workspace, file: string, opts: ImportOpt
     const tmpTarget = tempPathFor(target());
     let written;
     try {
-      written = await writeCanonicalParquet(s.parts, metadata, display, tmpTarget, opts.maxRecordBytes ?? 1 << 20, conversionGroups(s));
+      written = await writeCanonicalParquet(s.parts, metadata, display, tmpTarget, opts.maxRecordBytes ?? 1 << 20, conversionGroups(s), opts.signal);
       phase('convert');
       const dups = await findDuplicates(`read_parquet(${sqlString(tmpTarget)})`, 'conversation_id', 'source_line');
       phase('duplicates');

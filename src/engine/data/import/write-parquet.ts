@@ -44,11 +44,16 @@ export function groupParts(parts: Part[], n: number): Part[][] {
   return groups;
 }
 
-async function convertGroup(parts: Part[], metadataColumns: string[], sourceFile: string, target: string, maxRecordBytes: number): Promise<void> {
+async function convertGroup(parts: Part[], metadataColumns: string[], sourceFile: string, target: string, maxRecordBytes: number, signal?: AbortSignal): Promise<void> {
+  signal?.throwIfAborted();
   // One single-threaded instance per group: DuckDB's ordered parallel Parquet writer buffers a
   // lot (over 1 GB for a million rows) and spends more CPU than groups converted side by side.
   const db = await DuckDBInstance.create(':memory:', { threads: '1' });
   const conn = await db.connect();
+  // A stopped import (Ctrl-C, an upload stopped at server shutdown) interrupts the COPY at once
+  // instead of waiting seconds for it to finish; the caller removes what it wrote.
+  const interrupt = () => conn.interrupt();
+  signal?.addEventListener('abort', interrupt, { once: true });
   try {
     const rel = partsRelation(parts, metadataColumns, true, maxRecordBytes * 2 + 4096);
     const select = [
@@ -66,8 +71,14 @@ async function convertGroup(parts: Part[], metadataColumns: string[], sourceFile
       'c AS chars',
       'CAST(NULL AS INTEGER) AS tokens'
     ].join(',\n  ');
-    await conn.run(`COPY (SELECT ${select} FROM ${rel}) TO ${sqlString(target)} (FORMAT parquet, COMPRESSION zstd)`);
+    try {
+      await conn.run(`COPY (SELECT ${select} FROM ${rel}) TO ${sqlString(target)} (FORMAT parquet, COMPRESSION zstd)`);
+    } catch (e) {
+      signal?.throwIfAborted(); // report the stop, not DuckDB's "Interrupted!"
+      throw e;
+    }
   } finally {
+    signal?.removeEventListener('abort', interrupt);
     conn.closeSync();
     db.closeSync();
   }
@@ -78,13 +89,13 @@ async function convertGroup(parts: Part[], metadataColumns: string[], sourceFile
  * inputs are converted in `groups` contiguous groups in parallel and the results concatenated
  * (parquet-concat.ts), so the rows keep file order.
  */
-export async function writeCanonicalParquet(parts: Part[], metadataColumns: string[], sourceFile: string, target: string, maxRecordBytes: number, groups = 1): Promise<WrittenParquet> {
+export async function writeCanonicalParquet(parts: Part[], metadataColumns: string[], sourceFile: string, target: string, maxRecordBytes: number, groups = 1, signal?: AbortSignal): Promise<WrittenParquet> {
   const split = groupParts(parts, Math.max(1, groups));
-  if (split.length <= 1) await convertGroup(parts, metadataColumns, sourceFile, target, maxRecordBytes);
+  if (split.length <= 1) await convertGroup(parts, metadataColumns, sourceFile, target, maxRecordBytes, signal);
   else {
     const pieces = split.map((_, i) => `${target}.part${i}`);
     try {
-      await Promise.all(split.map((g, i) => convertGroup(g, metadataColumns, sourceFile, pieces[i], maxRecordBytes)));
+      await Promise.all(split.map((g, i) => convertGroup(g, metadataColumns, sourceFile, pieces[i], maxRecordBytes, signal)));
       await concatParquet(pieces, target);
     } finally {
       await Promise.all(pieces.map((p) => fsp.rm(p, { force: true })));
