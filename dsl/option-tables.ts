@@ -92,7 +92,7 @@ export const TRAIN_OPTIONS = {
   on: { reader: name, default: 'val_loss', doc: 'early stopping: the metric to watch (val_loss, val_token_accuracy, or a generation metric such as rougeL on the validation data)' },
   min_delta: { reader: num({ min: 0 }), default: 0, doc: 'early stopping: the least change that counts as an improvement' },
   keep_checkpoints: { reader: int({ min: 1, max: 1000 }), default: 3, doc: 'keep the last N epoch checkpoints plus the best' },
-  batching: { reader: oneOf(['bucketed', 'packed', 'padded']), default: 'bucketed' as const, doc: 'bucketed: batches of similar length; packed: several examples per sequence; padded: in order, padded' },
+  batching: { reader: oneOf(['bucketed', 'packed', 'padded']), default: 'bucketed' as const, doc: 'bucketed: batches of similar length; packed: several examples per sequence, each attending only to itself with positions from 0 (same results as unpacked, less padding); padded: in order, padded' },
   max_steps: { reader: int({ min: 1 }), doc: 'stop after this many optimizer steps' },
   time_budget: { reader: duration, doc: 'stop (with a checkpoint) after this much wall time, e.g. 2h' }
 } satisfies OptionTable;

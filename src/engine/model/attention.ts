@@ -112,12 +112,17 @@ export function attention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, mask: 
  * absolute positions, plus padding when `keyMask` (B rows of pastLen + queryLen, 1 = real token,
  * 0 = padding) is given. Rows repeat for the G query heads of a KV head. Null when nothing is
  * masked (one new position, no padding). Shape [B or 1, 1, G·Tq, Tk].
+ *
+ * Packed rows (`starts`, row-major [B, Tq], no cache): query t also never sees a key before
+ * starts[t], the first position of its own segment — causal and block-diagonal. Built once per
+ * forward pass and shared by every layer.
  */
-export function buildMask(groups: number, queryLen: number, pastLen: number, keyMask?: ArrayLike<number>[]): tf.Tensor4D | null {
+export function buildMask(groups: number, queryLen: number, pastLen: number, keyMask?: ArrayLike<number>[], starts?: Int32Array): tf.Tensor4D | null {
   const tk = pastLen + queryLen;
-  if (!keyMask && queryLen === 1) return null;
+  if (!keyMask && !starts && queryLen === 1) return null;
+  if (starts && (pastLen !== 0 || starts.length % queryLen !== 0)) throw new Error('segment starts need a forward pass without cache over whole rows');
   const rows = groups * queryLen;
-  const b = keyMask ? keyMask.length : 1;
+  const b = keyMask ? keyMask.length : starts ? starts.length / queryLen : 1;
   const data = new Float32Array(b * rows * tk);
   for (let bi = 0; bi < b; bi++) {
     const km = keyMask?.[bi];
@@ -125,8 +130,9 @@ export function buildMask(groups: number, queryLen: number, pastLen: number, key
     for (let g = 0; g < groups; g++) {
       for (let t = 0; t < queryLen; t++) {
         const base = ((bi * groups + g) * queryLen + t) * tk;
+        const first = starts ? starts[bi * queryLen + t] : 0; // first key this query may see
         const limit = pastLen + t; // last key this query may see
-        for (let j = 0; j < tk; j++) if (j > limit || (km && !km[j])) data[base + j] = MASKED;
+        for (let j = 0; j < tk; j++) if (j < first || j > limit || (km && !km[j])) data[base + j] = MASKED;
       }
     }
   }

@@ -24,6 +24,13 @@ export interface ForwardOptions {
   attentionMask?: number[][];
   /** Attention kernel strategy; default: per-head on WASM, batched elsewhere. */
   attention?: AttentionStrategy;
+  /**
+   * Packed rows (teacher-forced training only; no cache, no attentionMask): a segment id per
+   * position, row-major [B, T]. Consecutive positions with the same id form one segment (one
+   * example); attention stays inside a segment (causal and block-diagonal) and positions restart
+   * at 0 at each segment's start, so every example sees exactly what it would see alone.
+   */
+  segments?: Int32Array;
 }
 
 export interface CausalLM {
@@ -137,8 +144,13 @@ export abstract class BaseCausalLM implements CausalLM {
  * Key mask and positions for a forward call. With a mask, positions count real tokens only
  * (HF: cumsum(mask) - 1, pads at 0), so left-padded rows see the same positions as unpadded ones.
  */
-export function positionsFor(batch: number, queryLen: number, past: number, keyMask: number[][] | undefined): Int32Array {
+export function positionsFor(batch: number, queryLen: number, past: number, keyMask: number[][] | undefined, starts?: Int32Array): Int32Array {
   const pos = new Int32Array(batch * queryLen);
+  if (starts) {
+    // Packed rows: the offset inside the position's own segment.
+    for (let i = 0; i < pos.length; i++) pos[i] = (i % queryLen) - starts[i];
+    return pos;
+  }
   for (let b = 0; b < batch; b++) {
     if (!keyMask) {
       for (let t = 0; t < queryLen; t++) pos[b * queryLen + t] = past + t;
@@ -152,6 +164,27 @@ export function positionsFor(batch: number, queryLen: number, past: number, keyM
     }
   }
   return pos;
+}
+
+/**
+ * For packed rows (`opts.segments`): per position, the index in its row where its segment starts
+ * (row-major [B, T]); undefined without segments. A segment is a run of equal ids.
+ */
+export function segmentStartsFor(opts: ForwardOptions, batch: number, len: number): Int32Array | undefined {
+  const seg = opts.segments;
+  if (!seg) return undefined;
+  if (opts.cache || opts.attentionMask) throw new Error('segments (packed rows) are for teacher-forced forward passes only: not with a KV cache or an attention mask');
+  if (seg.length !== batch * len) throw new Error(`segments has ${seg.length} entries, expected ${batch} rows × ${len} positions`);
+  const starts = new Int32Array(seg.length);
+  for (let b = 0; b < batch; b++) {
+    const row = b * len;
+    let start = 0;
+    for (let t = 0; t < len; t++) {
+      if (t > 0 && seg[row + t] !== seg[row + t - 1]) start = t;
+      starts[row + t] = start;
+    }
+  }
+  return starts;
 }
 
 /** The key mask for this call: explicit, or the cache's extended by the new positions. */

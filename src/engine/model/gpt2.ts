@@ -17,7 +17,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Gpt2Config } from './config.ts';
-import { BaseCausalLM, keyMaskFor, positionsFor, type ForwardOptions } from './causal-lm.ts';
+import { BaseCausalLM, keyMaskFor, positionsFor, segmentStartsFor, type ForwardOptions } from './causal-lm.ts';
 import { DenseLinear } from './linear.ts';
 import { embedColumns, embedRows, geluExact, geluNew, layerNorm } from './ops.ts';
 import { attention, buildMask, toHeads } from './attention.ts';
@@ -80,12 +80,13 @@ export class Gpt2Model extends BaseCausalLM {
     const h = c.numHeads;
     const hd = c.hiddenSize / h;
     const keyMask = keyMaskFor(opts, t);
-    const pos = positionsFor(b, t, past, keyMask);
+    const starts = segmentStartsFor(opts, b, t); // packed rows only
+    const pos = positionsFor(b, t, past, keyMask, starts);
     for (const p of pos) if (p >= c.maxPositions) throw new Error(`position ${p} is beyond n_positions (${c.maxPositions}) of this GPT-2 model`);
     const act = c.activation === 'gelu' ? geluExact : geluNew;
     const out = tf.tidy(() => {
       const posT = tf.tensor1d(pos, 'int32');
-      const mask = buildMask(1, t, past, keyMask);
+      const mask = buildMask(1, t, past, keyMask, starts);
       let x = tf.add(
         embedColumns(this.param('transformer.wte.weight') as tf.Tensor2D, tf.reshape(ids, [n]) as tf.Tensor1D),
         embedRows(this.param('transformer.wpe.weight') as tf.Tensor2D, posT)

@@ -19,7 +19,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { LlamaConfig } from './config.ts';
-import { BaseCausalLM, keyMaskFor, positionsFor, type ForwardOptions } from './causal-lm.ts';
+import { BaseCausalLM, keyMaskFor, positionsFor, segmentStartsFor, type ForwardOptions } from './causal-lm.ts';
 import { DenseLinear } from './linear.ts';
 import { applyRope, embedColumns, rmsNorm, silu } from './ops.ts';
 import { attention, buildMask, toHeads } from './attention.ts';
@@ -98,7 +98,8 @@ export class LlamaModel extends BaseCausalLM {
     const g = c.numHeads / hkv;
     const hd = c.headDim;
     const keyMask = keyMaskFor(opts, t);
-    const pos = positionsFor(b, t, past, keyMask);
+    const starts = segmentStartsFor(opts, b, t); // packed rows only
+    const pos = positionsFor(b, t, past, keyMask, starts);
     let maxPos = 0;
     for (const p of pos) maxPos = Math.max(maxPos, p);
     const tables = this.ropeRows(maxPos + 1);
@@ -106,7 +107,7 @@ export class LlamaModel extends BaseCausalLM {
       const posT = tf.tensor1d(pos, 'int32');
       const cos = tf.gather(tables.cos, posT) as tf.Tensor2D; // [N, hd]
       const sin = tf.gather(tables.sin, posT) as tf.Tensor2D;
-      const mask = buildMask(g, t, past, keyMask);
+      const mask = buildMask(g, t, past, keyMask, starts);
       const scale = 1 / Math.sqrt(hd);
       let x = embedColumns(this.param('model.embed_tokens.weight') as tf.Tensor2D, tf.reshape(ids, [n]) as tf.Tensor1D); // [N, D]
       for (let i = 0; i < c.numLayers; i++) {

@@ -79,6 +79,15 @@ describe('micro-batches', () => {
     expect(Array.from(b.counted.subarray(r1 + ex[2].ids.length - 1)).every((c) => c === 0)).toBe(true);
   });
 
+  it('packed rows carry segment ids (the example in the row; pads one more); single-example rows none', () => {
+    const ex = examples(3); // lengths 3, 10, 4
+    const b = buildMicroBatch(ex, [[0, 2], [1]], 0);
+    expect(b.width).toBe(10);
+    expect(Array.from(b.segments!.subarray(0, 10))).toEqual([0, 0, 0, 1, 1, 1, 1, 2, 2, 2]);
+    expect(Array.from(b.segments!.subarray(10))).toEqual(new Array(10).fill(0));
+    expect(buildMicroBatch(ex, [[0], [1], [2]], 0).segments).toBeNull();
+  });
+
   it('loss weights are a token mean over the whole optimizer step', () => {
     const ex = examples(4);
     const a = buildMicroBatch(ex, [[0], [1]], 0);

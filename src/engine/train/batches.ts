@@ -9,19 +9,25 @@
  *   bucketed  the shuffled order cut into windows of 64 steps; each window sorted by length and cut
  *             into steps (less padding); then the steps are shuffled
  *   packed    the shuffled examples concatenated into rows of at most max_length tokens (greedy,
- *             in order; an example never straddles two rows); batch_size rows per step. As in
- *             llama2.c / nanoGPT pretraining and TRL's packing, attention runs across the
- *             examples of a row (each starts with its own <s>); the loss still counts only each
- *             example's own target tokens
+ *             in order; an example never straddles two rows); batch_size rows per step. Packing
+ *             is only an efficiency choice: a row carries a segment id per position, attention
+ *             is causal within each example only and positions restart at 0 for each example
+ *             (Hugging Face's padding-free packing with position_ids; not llama2.c / TRL's
+ *             attention across examples), so every example's logits, loss and gradients are
+ *             those of the example trained alone
  *
  * Rows are right-padded (pad id, never counted). With causal attention a real token never sees a
- * pad that follows it, so no attention mask is needed and positions are the plain 0..T−1.
+ * pad that follows it, so a row of one example needs no mask and plain positions 0..T−1; the
+ * micro-batch has segments only when some row holds several examples (bucketed and padded
+ * batches never do, and run exactly as before).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { ForwardOptions } from '../model/causal-lm.ts';
 import type { Example } from './data.ts';
 import { shuffleInPlace, stream } from './rng.ts';
 
 export type Batching = 'bucketed' | 'packed' | 'padded';
+
 
 export interface BatchOptions {
   batching: Batching;
@@ -102,6 +108,11 @@ export interface MicroBatch {
   targetCount: number;
   /** Real (non-pad) tokens. */
   tokens: number;
+  /**
+   * Row-major [rows, width]: the example's index in its row, per position (the pads after them one
+   * more), for the model's `segments` option. Null when no row holds more than one example.
+   */
+  segments: Int32Array | null;
 }
 
 /** Builds the padded matrices of one micro-batch (rows of example indices). */
@@ -112,13 +123,17 @@ export function buildMicroBatch(examples: Example[], rows: number[][], padId: nu
   const ids = new Int32Array(n).fill(padId);
   const targets = new Int32Array(n);
   const counted = new Uint8Array(n);
+  const segments = rows.some((r) => r.length > 1) ? new Int32Array(n) : null;
   let targetCount = 0;
   let tokens = 0;
   rows.forEach((row, r) => {
     let at = r * width;
-    for (const i of row) {
+    // Pads form a segment of their own after the row's examples.
+    segments?.fill(row.length, r * width, (r + 1) * width);
+    row.forEach((i, k) => {
       const ex = examples[i];
       ids.set(ex.ids, at);
+      segments?.fill(k, at, at + ex.ids.length);
       // Position t predicts ids[t + 1] of the same example when that token is a target.
       for (let t = 0; t + 1 < ex.ids.length; t++) {
         if (!ex.mask[t + 1]) continue;
@@ -128,14 +143,19 @@ export function buildMicroBatch(examples: Example[], rows: number[][], padId: nu
       }
       at += ex.ids.length;
       tokens += ex.ids.length;
-    }
+    });
   });
-  return { rows: rows.length, width, ids, targets, counted, targetCount, tokens };
+  return { rows: rows.length, width, ids, targets, counted, targetCount, tokens, segments };
 }
 
 /** The ids as a [rows, width] int32 tensor (the caller disposes it). */
 export function idsTensor(b: MicroBatch): tf.Tensor2D {
   return tf.tensor2d(b.ids, [b.rows, b.width], 'int32');
+}
+
+/** The model's forward options for this micro-batch: segments for packed rows, else none. */
+export function forwardOptions(b: MicroBatch): ForwardOptions | undefined {
+  return b.segments ? { segments: b.segments } : undefined;
 }
 
 /** Loss weights: 1/denominator on counted positions (a token mean over the whole step). */

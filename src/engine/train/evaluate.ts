@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { CausalLM } from '../model/causal-lm.ts';
 import { headCrossEntropy, type LossStats } from '../model/loss.ts';
 import type { Example } from './data.ts';
-import { buildMicroBatch, idsTensor } from './batches.ts';
+import { buildMicroBatch, forwardOptions, idsTensor } from './batches.ts';
 import { stream, shuffleInPlace } from './rng.ts';
 
 export interface EvalResult {
@@ -47,7 +47,7 @@ export function evaluate(model: CausalLM, examples: Example[], o: EvalOptions): 
     const stats: LossStats = { loss: 0, correct: 0, counted: 0 };
     tf.tidy(() => {
       const ids = idsTensor(b);
-      headCrossEntropy(model, model.hidden(ids), b.targets, weights, { stats });
+      headCrossEntropy(model, model.hidden(ids, forwardOptions(b)), b.targets, weights, { stats });
     });
     lossSum += stats.loss;
     correct += stats.correct;

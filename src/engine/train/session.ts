@@ -23,6 +23,7 @@ import { exportHfTensors } from '../model/param-io.ts';
 import { readSafetensors, tensorToF32, writeSafetensors } from '../model/safetensors.ts';
 import { tokenizeConversations, type Example, type TokenizeReport } from './data.ts';
 import { planEpoch, type EpochPlan } from './batches.ts';
+import { PACKING } from './format.ts';
 import { resolveConfig, type ResolvedConfig } from './config.ts';
 import { attachLora, type LoraAdapters } from './lora.ts';
 import { quantizeModel, type QuantizeReport } from './quant.ts';
@@ -156,7 +157,7 @@ export async function openSession(inp: SessionInput): Promise<TrainSession> {
     const schedule: Schedule = { kind: cfg.schedule, peak: cfg.learningRate, warmupSteps: cfg.warmupSteps, totalSteps: cfg.totalSteps, minRatio: cfg.minLrRatio };
     const padId = lm.generation.padTokenId ?? lm.tokenizer.pad?.id ?? lm.generation.eosTokenIds[0] ?? 0;
     const fingerprint = createHash('sha256')
-      .update(JSON.stringify({ cfg, base: { name: base.name, derivedFrom: base.derivedFrom?.checkpoint ?? null }, train: dataHash(tr.examples), valid: va ? dataHash(va.examples) : null }))
+      .update(JSON.stringify({ cfg, packing: cfg.batching === 'packed' ? PACKING : undefined, base: { name: base.name, derivedFrom: base.derivedFrom?.checkpoint ?? null }, train: dataHash(tr.examples), valid: va ? dataHash(va.examples) : null }))
       .digest('hex');
 
     const session: TrainSession = {

@@ -28,6 +28,7 @@ import { canonicalJson, sha256Hex } from '../runs/canonical-json.ts';
 import { fileContentHash } from '../runs/file-hash.ts';
 import { resolveModel } from '../model/registry.ts';
 import { linkTree } from './files.ts';
+import { PACKING } from './format.ts';
 
 const RESUME_FILE = 'resume.json';
 
@@ -170,6 +171,8 @@ export const trainExecutor: StageExecutor<TrainStage> = {
     if (stage.params.time_budget_ms !== null) return 'a time budget makes the result depend on how fast the machine is';
     return true;
   },
+  // Packed training changed meaning (segments): its key carries PACKING; other keys are unchanged.
+  keyParams: (stage) => (stage.params.batching === 'packed' ? { ...stage.params, packing: PACKING } : stage.params),
   async externalInput(stage, ws) {
     if (stage.params.base.kind !== 'model') return { label: 'base', key: 'from-stage' };
     const dir = await baseModelDir(stage, ws);

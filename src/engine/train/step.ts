@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { CausalLM } from '../model/causal-lm.ts';
 import { headCrossEntropy, type LossStats } from '../model/loss.ts';
 import type { Example } from './data.ts';
-import { buildMicroBatch, idsTensor, lossWeights } from './batches.ts';
+import { buildMicroBatch, forwardOptions, idsTensor, lossWeights } from './batches.ts';
 import { clipByGlobalNorm, globalNorm, type AdamW, type OptimParam } from './optimizer.ts';
 import type { TrainableTokens } from './tokens.ts';
 
@@ -74,7 +74,7 @@ export function trainStep(s: StepInput): StepStats {
     const stats: LossStats = { loss: 0, correct: 0, counted: 0 };
     const weights = lossWeights(b, denominator);
     const ids = idsTensor(b);
-    const { value, grads } = tf.variableGrads(() => headCrossEntropy(s.model, s.model.hidden(ids), b.targets, weights, { gradMode: 'eager', stats, headGradColumns: rows?.ids, chunkRows: headChunkRows(s.model) }), vars);
+    const { value, grads } = tf.variableGrads(() => headCrossEntropy(s.model, s.model.hidden(ids, forwardOptions(b)), b.targets, weights, { gradMode: 'eager', stats, headGradColumns: rows?.ids, chunkRows: headChunkRows(s.model) }), vars);
     tf.dispose([value, ids]);
     loss += stats.loss;
     correct += stats.correct;
