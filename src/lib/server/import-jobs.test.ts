@@ -15,6 +15,7 @@ import { readCatalog } from '../../engine/data/catalog.ts';
 import { openWorkspace, type Workspace } from '../../engine/workspace.ts';
 import { jobEvents, jobPaths, readJob, runningUploadJobs, settled, startUploadJob, stopUploadJobs, uploadSettings } from './import-jobs.ts';
 import { receiveUpload, type ReceivedUpload } from './uploads.ts';
+import { distinctBankingFile } from '../../../tests/support/datasets.ts';
 
 let dir: string;
 let ws: Workspace;
@@ -25,15 +26,7 @@ beforeAll(async () => {
   if (!sharedAvailable) return;
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tb-import-jobs-'));
   ws = await openWorkspace(path.join(dir, 'ws'), { create: true });
-  const lines = fs.readFileSync(shared('datasets', 'banking77.chat.jsonl'), 'utf8').trim().split('\n');
-  const out: string[] = [];
-  for (let i = 0; i < 60_000; i++) {
-    const c = JSON.parse(lines[i % lines.length]) as { messages: { role: string; content: string }[] };
-    c.messages[1].content += ` (query ${i})`;
-    out.push(JSON.stringify(c));
-  }
-  big = path.join(dir, 'big.jsonl');
-  fs.writeFileSync(big, out.join('\n') + '\n');
+  big = distinctBankingFile(dir, 60_000);
 });
 afterAll(() => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });

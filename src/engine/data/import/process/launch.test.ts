@@ -14,6 +14,7 @@ import { readCatalog, versionPath } from '../../catalog.ts';
 import { queryRows, sqlString } from '../../duckdb.ts';
 import { openWorkspace, type Workspace } from '../../../workspace.ts';
 import { DataJobError, runningDataJobs, startDataJob } from './launch.ts';
+import { distinctBankingFile } from '../../../../../tests/support/datasets.ts';
 
 interface Entry {
   file: string;
@@ -37,15 +38,7 @@ beforeAll(async () => {
   work = path.join(dir, 'work');
   fs.mkdirSync(work);
   ws = await openWorkspace(path.join(dir, 'ws'), { create: true });
-  const lines = fs.readFileSync(shared('datasets', 'banking77.chat.jsonl'), 'utf8').trim().split('\n');
-  const out: string[] = [];
-  for (let i = 0; i < BIG_ROWS; i++) {
-    const c = JSON.parse(lines[i % lines.length]) as { messages: { role: string; content: string }[] };
-    c.messages[1].content += ` (query ${i})`;
-    out.push(JSON.stringify(c));
-  }
-  big = path.join(dir, 'big.jsonl');
-  fs.writeFileSync(big, out.join('\n') + '\n');
+  big = distinctBankingFile(dir, BIG_ROWS);
 });
 afterAll(() => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
