@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { CliCommand, CliContext } from '../command.ts';
 import { UsageError } from '../command.ts';
 import { parseFlags } from '../args.ts';
@@ -22,7 +23,6 @@ export const cancelCommand: CliCommand = {
     const id = positionals[0];
     const ws = await ctx.workspace();
     if (!isRunId(id)) throw new UsageError(`'${id}' is not a run id (runs look like 20261121-172501-ab12cd; see tunebench runs)`, 1);
-    const fs = await import('node:fs');
     if (!fs.existsSync(runPaths(ws, id).dir)) throw new UsageError(`no run '${id}' in ${ws.root} (see tunebench runs)`, 1);
     const r = await cancelRun(ws, id, values.reason ?? 'cancelled by request');
     ctx.io.out(values.json ? JSON.stringify(r) : r.message);
